@@ -424,8 +424,16 @@ static int check_file_locked(Registry *r) {
                                 verdict ? verdict : "no verdict");
         st = stmt_finalize(st);
 
+        /* Both tables with every column we use; preparing fails on anything else. */
         k = prepare(r,
-                    "SELECT name FROM reg_keys WHERE id = 1 AND parent IS NULL",
+                    "SELECT id, key, name, fold, type, data FROM reg_values LIMIT 0",
+                    &st,
+                    "check the file");
+        if (k < 0)
+                return k;
+        st = stmt_finalize(st);
+        k = prepare(r,
+                    "SELECT id, parent, name, fold FROM reg_keys WHERE id = 1 AND parent IS NULL",
                     &st,
                     "check the file");
         if (k < 0)
