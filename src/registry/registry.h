@@ -14,10 +14,16 @@
  * empty name "" is the key's default (unnamed) value. Names and string data are UTF-8.
  *
  * Errors: -EACCES when a write is attempted without root (the message to show says that
- * administrator privilege is required); -ENOENT for a missing key or value; -EINVAL for a
- * malformed path, name or data; -EBADMSG when the database file is corrupt, truncated or not a
- * linvss registry (registry_last_error() names the file and what is wrong); -E2BIG when a limit
- * below is exceeded; -EBUSY if the database stayed locked by other writers for 10 s. */
+ * administrator privilege is required); -EROFS for a write through a registry opened read-only;
+ * -ENOENT for a missing key or value; -EINVAL for a malformed path, name or data; -EBADMSG when
+ * the database file is corrupt, truncated, not a linvss registry or of a newer format
+ * (registry_last_error() names the file and what is wrong); -E2BIG when a limit below is
+ * exceeded; -EBUSY if the database stayed locked by other writers for 10 s.
+ *
+ * Key and value names are 1..255 (keys) or 0..16383 (values) code points of UTF-8 without
+ * control characters; key names cannot contain '\'. A Registry object is used by one thread at
+ * a time; separate objects (and processes) may share the file. Calls block while another
+ * process writes, at most 10 s. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,7 +49,7 @@ int reg_type_from_string(const char *s, RegType *ret); /* "REG_SZ" (any case); -
 
 /* Limits (Windows' own, where it has one). */
 #define REGISTRY_KEY_NAME_MAX    255   /* characters in one key name */
-#define REGISTRY_KEY_DEPTH_MAX   512   /* components in a key path */
+#define REGISTRY_KEY_DEPTH_MAX   512   /* components in a key path, the root included */
 #define REGISTRY_VALUE_NAME_MAX  16383 /* characters in a value name */
 #define REGISTRY_VALUE_DATA_MAX  (1024 * 1024) /* bytes of one value's data */
 
@@ -86,7 +92,7 @@ const char *registry_default_path(void);
  * failure, if 'reterr_message' is not NULL, it receives a description for people (which file,
  * what is wrong) that you now own. */
 int registry_open(const char *path, RegistryOpenFlags flags, Registry **ret, char **reterr_message);
-Registry *registry_free(Registry *r);
+Registry *registry_free(Registry *r); /* NULL-safe; rolls back an open transaction */
 DEFINE_CLEANUP_FUNC(Registry, registry_free)
 
 /* A description for people of the last failure of an operation on 'r' (which file or key, what
@@ -98,7 +104,8 @@ const char *registry_last_error(Registry *r);
 int registry_path_normalize(const char *path, char **ret);
 
 /* Every write below is one transaction: it happens completely or not at all, and concurrent
- * writers (other processes too) never lose each other's updates. */
+ * writers (other processes too) never lose each other's updates. A failed write changes
+ * nothing, also inside registry_begin()..registry_commit(). */
 
 /* Creates the key and any missing parents. Returns 1 if created, 0 if it existed. */
 int registry_create_key(Registry *r, const char *path);
@@ -143,7 +150,11 @@ int registry_list_subkeys(Registry *r, const char *key, char ***ret);
 
 /* Runs several writes as one transaction (e.g. a whole .reg import). Between begin and commit
  * the single-write functions above join this transaction instead of making their own. rollback
- * undoes everything since begin. Nesting is -EBUSY. */
+ * undoes everything since begin. Nesting is -EBUSY; commit or rollback without begin is
+ * -EINVAL. begin holds the write lock until commit or rollback (other writers wait). A failed
+ * commit rolls everything back; so does registry_free() of a registry with a transaction open.
+ * If SQLite itself abandons the transaction after an error (disk full, I/O error), the failing
+ * call says so in registry_last_error() and the transaction is over. */
 int registry_begin(Registry *r);
 int registry_commit(Registry *r);
 int registry_rollback(Registry *r);
@@ -196,7 +207,11 @@ int registry_find_app(Registry *r, const char *identifier, RegistryApp **ret, ch
  * that is not REG_SZ or is empty or longer than 256 characters, and a "CLSID" that is not a
  * REG_SZ GUID. 'key' is normalized; 'name' NULL means the write only creates the key. A
  * duplicate identifier is accepted (and later reported as ignored); the write returns 1 in that
- * case so that tools can warn, 0 otherwise. */
+ * case so that tools can warn, 0 otherwise. On 1, *reterr_message (if not NULL) receives a
+ * warning that names the other registration; on failure, the rule that was broken. You now own
+ * it. Writes elsewhere return 0. registry_set_value() and registry_create_key() call this and
+ * return its -EINVAL (message in registry_last_error()); a tool that wants to warn about a
+ * duplicate calls it itself before the write. */
 int registry_apps_check_write(
                 Registry *r,
                 const char *key,
@@ -220,5 +235,6 @@ typedef enum RegistryAccess {
 /* Looks 'user' (a user name; compared case-sensitively, as Linux user names are) up in the
  * VssAccessControl list: a REG_DWORD value named after the user, 1 = allow, 0 = deny. A value of
  * another type or another number is -EBADMSG with a message naming it. Returns the
- * RegistryAccess (>= 0). */
+ * RegistryAccess (>= 0); a missing key means nobody is listed. On failure *reterr_message (if
+ * not NULL) receives a description you now own. */
 int registry_writer_access(Registry *r, const char *user, char **reterr_message);
