@@ -19,6 +19,12 @@
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 
+/* Frees and returns NULL: 'p = mfree(p);'. */
+static inline void *mfree(void *p) {
+        free(p);
+        return NULL;
+}
+
 static inline void vss_freep(void *p) {
         free(*(void **) p);
 }

@@ -40,12 +40,6 @@ static inline sqlite3_stmt *stmt_finalize(sqlite3_stmt *st) {
         return NULL;
 }
 
-/* Frees and returns NULL, for 'p = mfree(p);'. */
-static inline void *mfree(void *p) {
-        free(p);
-        return NULL;
-}
-
 /* ---- registry-path.c ---- */
 
 /* Folds 'n' bytes of valid UTF-8 for case-insensitive comparison: each code point becomes

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The structures shared by the files of src/coordinator/ only. */
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <vss/vss.h>
+
+#include "coordinator.h"
+#include "list.h"
+#include "proto.h"
+#include "time-util.h"
+
+typedef struct Connection Connection;
+typedef struct Writer Writer;
+typedef struct Session Session;
+typedef struct PendingEvent PendingEvent;
+typedef struct Deadline Deadline;
+
+static inline json_t *json_decref_null(json_t *j) {
+        json_decref(j);
+        return NULL;
+}
+
+/* Limits of docs/PROTOCOL.md §3.4. */
+#define CONNECTIONS_MAX          1024U
+#define WRITERS_MAX              512U
+#define HELLO_TIMEOUT_USEC       (5 * USEC_PER_SEC)
+#define PEER_QUEUE_MAX           ((size_t) 64 * 1024 * 1024)
+#define SNAPSHOT_SET_VOLUMES_MAX 64U
+
+/* ---- Deadlines (deadline.c): a binary heap behind one timerfd ---------------------------- */
+
+typedef void (*DeadlineFunc)(Manager *m, void *userdata);
+
+struct Deadline {
+        usec_t when; /* CLOCK_MONOTONIC */
+        DeadlineFunc func;
+        void *userdata;
+        size_t index; /* position in the heap; SIZE_MAX when not armed */
+};
+
+#define DEADLINE_INIT \
+        { .when = 0, .func = NULL, .userdata = NULL, .index = SIZE_MAX }
+
+int deadline_arm(Manager *m, Deadline *d, usec_t when, DeadlineFunc func, void *userdata);
+void deadline_disarm(Manager *m, Deadline *d);
+bool deadline_is_armed(const Deadline *d);
+/* Runs every expired deadline and re-arms the timerfd for the next one. */
+int deadline_dispatch(Manager *m);
+int deadline_heap_init(Manager *m);
+void deadline_heap_done(Manager *m);
+
+/* ---- Settings (settings.c) ---------------------------------------------------------------- */
+
+typedef struct Settings {
+        usec_t event_timeout[PROTO_EVENT_MAX]; /* per event; freeze uses the writer's window */
+} Settings;
+
+void settings_defaults(Settings *s);
+/* Reads HKLM\SYSTEM\CurrentControlSet\Services\VSS\Settings; a value that is missing keeps its
+ * default, one of a wrong type or out of range is ignored with a warning. */
+void settings_load(Settings *s, const char *registry_path);
+
+/* ---- Connections (connection.c) ----------------------------------------------------------- */
+
+typedef enum ConnectionState {
+        CONNECTION_AWAITING_HELLO,
+        CONNECTION_READY,
+        CONNECTION_CLOSING, /* flush what is queued, then close */
+} ConnectionState;
+
+struct Connection {
+        Manager *manager;
+        int fd;
+        ConnectionState state;
+        ProtoRole role;
+        int version;
+        struct ucred cred;
+        char *peer_description; /* "pid 123 (uid 0)" for messages */
+        ProtoReader reader;
+        ProtoWriter writer;
+        bool epollout;            /* EPOLLOUT currently requested */
+        uint32_t busy_request_id; /* requester/admin: the request being served, 0: none */
+        ProtoMessageType busy_request_type;
+        Deadline hello_deadline;
+        Writer *writer_entry; /* role writer, after register */
+        Session *session;     /* role requester, while a session runs */
+        LIST_FIELDS(Connection, connections);
+};
+
+/* Sends a message; on a peer that does not read (queue full) the connection is closed. */
+int connection_send(Connection *c, const ProtoMessage *msg);
+/* Sends a reply {result, error?} with the body 'body' merged in (may be NULL; stolen). */
+int connection_reply(Connection *c, uint32_t id, int result, const char *error, json_t *body);
+int connection_replyf(Connection *c, uint32_t id, int result, const char *format, ...)
+                VSS_PRINTF(4, 5);
+/* Closes now: detaches its writer (failing its pending events) and ends its session. */
+void connection_close(Connection *c);
+int connection_accept(Manager *m);
+/* Handles epoll events on the connection's fd. Never frees the connection: one that must go is
+ * set CONNECTION_CLOSING and closed by connection_close_marked(), which the loop runs after
+ * every wakeup. */
+void connection_process(Connection *c, uint32_t events);
+void connection_close_marked(Manager *m);
+/* Finishes the request the connection is busy with (for requests that complete later). */
+void connection_request_done(Connection *c);
+
+/* ---- Writers (writer-table.c) ------------------------------------------------------------- */
+
+typedef struct WriterFailure {
+        int hr; /* 0 or a negative code */
+        int64_t application_hr;
+        bool has_application_hr;
+        char *message;
+} WriterFailure;
+
+struct Writer {
+        Manager *manager;
+        Connection *connection; /* NULL once disconnected (kept while a session lists it) */
+        vss_guid class_id;
+        vss_guid instance_id;
+        char *instance_name;
+        char *writer_name;
+        VSS_USAGE_TYPE usage_type;
+        VSS_SOURCE_TYPE source_type;
+        VSS_APPLICATION_LEVEL level;
+        uint32_t freeze_timeout_ms;
+        uint32_t version_major, version_minor;
+        uint32_t subscribe;
+        VSS_WRITER_STATE state;
+        WriterFailure failure;
+        unsigned session_refs; /* sessions that list it as participant or identified */
+        LIST_HEAD(PendingEvent, pending);
+        LIST_FIELDS(Writer, writers);
+};
+
+/* Registers the writer of a connection from a validated "register" request. */
+int writer_register(Connection *c, const ProtoMessage *msg, Writer **ret, char **reterr_message);
+/* Unlinks it from its connection: pending events fail with -VSS_E_WRITER_NOT_RESPONDING; the
+ * entry is freed now unless sessions still refer to it. */
+void writer_disconnect(Writer *w);
+void writer_unref_session(Writer *w);
+Writer *writer_find(Manager *m, const vss_guid *instance_id);
+/* Sets the state after an event ended, as docs/PROTOCOL.md §5 says. */
+void writer_event_finished(Writer *w, ProtoEvent event, int result, const WriterFailure *failure);
+void writer_set_failure(Writer *w, VSS_WRITER_STATE state, int hr, const char *message);
+/* The status object of gather-status / list-writers. 'details' adds identity and peer. */
+json_t *writer_status_json(const Writer *w, bool details);
+Writer *writer_free(Writer *w);
+void writer_failure_clear(WriterFailure *f);
+
+/* ---- Events (event.c) --------------------------------------------------------------------- */
+
+typedef struct EventResult {
+        int result;            /* 0, or the veto / failure code */
+        bool has_failure;      /* non-fatal failure reported with result 0, or veto detail */
+        WriterFailure failure; /* borrowed */
+        json_t *wmd;           /* borrowed: identify */
+        json_t *bcd;           /* borrowed: writable events, may be NULL */
+        bool timed_out;
+        bool disconnected;
+} EventResult;
+
+typedef void (*EventDoneFunc)(Writer *w, ProtoEvent event, const EventResult *res, void *userdata);
+
+struct PendingEvent {
+        uint32_t id;
+        ProtoEvent event;
+        Writer *writer;
+        Deadline deadline;
+        EventDoneFunc done;
+        void *userdata;
+        LIST_FIELDS(PendingEvent, pending);
+};
+
+/* Sends 'event' to the writer with 'body' (stolen; may be NULL) and calls done() exactly once:
+ * with the writer's reply, or a timeout after 'timeout', or when the writer disconnects. The
+ * writer's state is updated before done() runs. Returns 0, or a negative errno when the event
+ * could not even be sent (then done() is not called). */
+int event_send(Writer *w,
+               ProtoEvent event,
+               json_t *body,
+               usec_t timeout,
+               EventDoneFunc done,
+               void *userdata);
+/* A reply from the writer's connection. */
+void event_reply_received(Writer *w, const ProtoMessage *reply);
+/* Cancels every pending event of the writer with a disconnect result. */
+void event_fail_all(Writer *w);
+/* Forgets the callbacks registered with this userdata: their events still finish (and update
+ * the writer's state) but done() is not called. For a session that goes away. */
+void event_forget_userdata(Manager *m, void *userdata);
+
+/* ---- Sessions (session.c) ----------------------------------------------------------------- */
+
+typedef enum SessionState {
+        SESSION_CREATED,
+        SESSION_GATHERED,
+        SESSION_SET_STARTED,
+        SESSION_PREPARED,
+        SESSION_SNAPSHOT_DONE,
+        SESSION_COMPLETED,
+        SESSION_ABORTED,
+        SESSION_PRE_RESTORED,
+        SESSION_POST_RESTORED,
+        SESSION_STATE_MAX,
+        SESSION_STATE_INVALID = -EINVAL,
+} SessionState;
+
+const char *session_state_to_string(SessionState s);
+
+/* Handles a validated request of a requester connection. */
+void session_handle_request(Connection *c, const ProtoMessage *msg);
+/* The requester's connection is gone: abort and shut down as docs/PROTOCOL.md §6.3 says. */
+void session_connection_lost(Session *s);
+/* vssd is stopping: the same as a lost connection, for every session. */
+void session_abort_all(Manager *m);
+/* Frees every session at once, sending nothing (the manager goes away). */
+void session_free_all(Manager *m);
+/* A writer disconnected: every session that lists it records the loss. */
+void session_writer_lost(Writer *w);
+
+/* ---- Access (access.c) -------------------------------------------------------------------- */
+
+/* Checks whether the peer may take 'role'. 0 when allowed; -EACCES with a message naming the
+ * user and the rule otherwise. */
+int access_check(Manager *m, const Connection *c, ProtoRole role, char **reterr_message);
+
+/* ---- The manager (manager.c) -------------------------------------------------------------- */
+
+struct Manager {
+        int epoll_fd;
+        int listen_fd;
+        int timer_fd;
+        int signal_fd;
+        char *socket_path;   /* to unlink at exit; NULL when activated */
+        char *registry_path; /* NULL: default */
+        char *requester_group;
+        Settings settings;
+        bool stopping;
+        Deadline stop_deadline;
+
+        LIST_HEAD(Connection, connections);
+        unsigned n_connections;
+        LIST_HEAD(Writer, writers);
+        unsigned n_writers;
+        LIST_HEAD(Session, sessions);
+        Session *claimed; /* the session that owns the coordinator (PROTOCOL.md §6.1) */
+
+        Deadline **heap;
+        size_t heap_size, heap_allocated;
+
+        uint32_t next_event_id;
+};
+
+/* epoll userdata tags: the pointer of a Connection, or one of these. */
+extern char manager_tag_listen, manager_tag_timer, manager_tag_signal;
+
+int manager_update_epoll(Manager *m, Connection *c, bool want_out);
