@@ -11,6 +11,7 @@
 #include "config.h"
 #include "coordinator.h"
 #include "log.h"
+#include "proto.h"
 
 static const char *arg_socket = NULL;
 static const char *arg_registry = NULL;
@@ -36,7 +37,7 @@ static void help(void) {
                "\n"
                "Signals: SIGTERM/SIGINT stop (aborting running sessions), SIGHUP reloads the\n"
                "deadlines from the registry. Systemd socket activation is honoured.\n",
-               VSSD_SOCKET_DEFAULT);
+               PROTO_SOCKET_DEFAULT);
 }
 
 static int parse_log_level(const char *s) {

@@ -13,16 +13,11 @@
 typedef struct Manager Manager;
 
 typedef struct ManagerConfig {
-        const char *socket_path;   /* NULL: $VSS_SOCKET or /run/linvss/vssd.sock */
+        const char *socket_path;   /* NULL: proto_socket_path() */
         const char *registry_path; /* NULL: the registry's default ($VSS_REGISTRY_PATH or system) */
         int listen_fd;             /* >= 0: an already bound and listening socket (activation) */
         const char *requester_group; /* NULL: "vss" */
 } ManagerConfig;
-
-#define VSSD_SOCKET_DEFAULT "/run/linvss/vssd.sock"
-
-/* The socket path used when none is configured: $VSS_SOCKET if set, else the default. */
-const char *vssd_socket_path(void);
 
 int manager_new(const ManagerConfig *config, Manager **ret);
 Manager *manager_free(Manager *m);

@@ -21,11 +21,6 @@ char manager_tag_listen, manager_tag_timer, manager_tag_signal;
 /* How long a stop may wait for sessions to abort their writers. */
 #define STOP_TIMEOUT_USEC (15 * USEC_PER_SEC)
 
-const char *vssd_socket_path(void) {
-        const char *e = getenv("VSS_SOCKET");
-        return e && *e ? e : VSSD_SOCKET_DEFAULT;
-}
-
 int manager_update_epoll(Manager *m, Connection *c, bool want_out) {
         struct epoll_event ev = {.events = EPOLLIN | (want_out ? EPOLLOUT : 0), .data.ptr = c};
 
@@ -175,7 +170,7 @@ int manager_new(const ManagerConfig *config, Manager **ret) {
         if (config->listen_fd >= 0)
                 m->listen_fd = config->listen_fd;
         else {
-                r = listen_on(m, config->socket_path ? config->socket_path : vssd_socket_path());
+                r = listen_on(m, config->socket_path ? config->socket_path : proto_socket_path());
                 if (r < 0)
                         goto fail;
         }

@@ -211,3 +211,32 @@ int proto_reply_result(const ProtoMessage *m, const char **ret_error);
  * speaks. Returns it (>= 1), or -EPROTO when there is none; then *reterr_message says what each
  * side speaks. */
 int proto_negotiate_version(const json_t *offered, char **reterr_message);
+
+/* ---- Blocking client helpers (proto-client.c) --------------------------------------------- */
+
+/* Connects to vssd at 'socket_path' (NULL: $VSS_SOCKET or /run/linvss/vssd.sock), says hello in
+ * 'role' and returns the connected, non-blocking socket. On failure returns a negative errno (or
+ * the refusal's code, e.g. -EACCES) and a message for people in *reterr_message (you now own it)
+ * that names the socket and, when vssd is not there, says so. */
+int proto_client_connect(
+                const char *socket_path,
+                ProtoRole role,
+                const char *program,
+                int timeout_ms,
+                int *ret_fd,
+                char **reterr_message);
+
+/* Sends a request and waits for its reply, which is validated against the request's type. A
+ * frame that is not the reply (an event, to a writer connection) is an error here: use this
+ * only on requester and admin connections. Returns 0 with *ret set (you now own it) whatever
+ * the reply's result; a negative errno when the exchange itself failed. */
+int proto_client_call(
+                int fd,
+                ProtoMessage *request,
+                int timeout_ms,
+                ProtoMessage **ret,
+                char **reterr_message);
+
+/* The socket path used when none is given: $VSS_SOCKET if set and not empty, else the default. */
+#define PROTO_SOCKET_DEFAULT "/run/linvss/vssd.sock"
+const char *proto_socket_path(void);

@@ -608,6 +608,69 @@ static void test_stop_aborts_frozen_writers(void **state) {
         (void) close(fd);
 }
 
+/* ---- vssadmin ---------------------------------------------------------------------------- */
+
+static char *run(const char *command) {
+        FILE *f = popen(command, "r");
+        assert_non_null(f);
+        static char out[16384];
+        size_t n = fread(out, 1, sizeof out - 1, f);
+        out[n] = 0;
+        int status = pclose(f);
+        assert_true(WIFEXITED(status));
+        return WEXITSTATUS(status) == 0 ? out : NULL;
+}
+
+static void test_vssadmin(void **state) {
+        char cmd[1024];
+        (void) state;
+
+        HWriter *a = h_writer(&H, "PostgreSQL", CLASS_A, "main", "VSS_APP_BACK_END", 20000);
+        (void) h_writer(&H, "Mail", CLASS_B, NULL, "VSS_APP_FRONT_END", 60000);
+
+        /* The admin client of proto, as vssadmin uses it. */
+        int fd = -1;
+        char *err = NULL;
+        assert_int_equal(proto_client_connect(H.socket, PROTO_ROLE_ADMIN, "test", 5000, &fd, &err), 0);
+        ProtoMessage *req = proto_message_new(PROTO_LIST_WRITERS, 9), *reply = NULL;
+        assert_int_equal(proto_client_call(fd, req, 5000, &reply, &err), 0);
+        assert_int_equal(json_array_size(json_object_get(reply->root, "writers")), 2);
+        proto_message_free(req);
+        proto_message_free(reply);
+        (void) close(fd);
+
+        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s list writers", H.socket);
+        char *out = run(cmd);
+        assert_non_null(out);
+        assert_non_null(strstr(out, "Writer name: 'PostgreSQL'"));
+        assert_non_null(strstr(out, "Writer Instance Name: 'main'"));
+        assert_non_null(strstr(out, a->instance_id));
+        assert_non_null(strstr(out, "State: [1] Stable"));
+        assert_non_null(strstr(out, "Last error: No error"));
+        assert_non_null(strstr(out, "Writer name: 'Mail'"));
+
+        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s --json list writers", H.socket);
+        out = run(cmd);
+        assert_non_null(out);
+        json_t *j = json_loads(out, 0, NULL);
+        assert_non_null(j);
+        assert_int_equal(json_array_size(j), 2);
+        json_decref(j);
+
+        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s list providers --json", H.socket);
+        out = run(cmd);
+        assert_non_null(out);
+        assert_string_equal(out, "[]\n");
+
+        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s/none list writers 2>&1", H.dir);
+        assert_null(run(cmd));
+        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s list nothing 2>/dev/null", H.socket);
+        assert_null(run(cmd));
+        assert_int_equal(proto_client_connect("/nonexistent/socket", PROTO_ROLE_ADMIN, "test", 1000, &fd, &err), -ENOENT);
+        assert_non_null(strstr(err, "vssd is not running"));
+        free(err);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
@@ -625,6 +688,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_context_without_writers, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_stop_aborts_frozen_writers, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_vssadmin, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
