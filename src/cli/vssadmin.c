@@ -111,6 +111,7 @@ static int verb_list_writers(void) {
         int r = call(PROTO_LIST_WRITERS, &reply);
         if (r < 0)
                 return r;
+        assert(reply);
 
         const json_t *writers = json_object_get(reply->root, "writers");
         if (arg_json) {
@@ -156,6 +157,7 @@ static int verb_list_providers(void) {
         int r = call(PROTO_LIST_PROVIDERS, &reply);
         if (r < 0)
                 return r;
+        assert(reply);
 
         const json_t *providers = json_object_get(reply->root, "providers");
         if (arg_json) {

@@ -4,6 +4,7 @@
  * orderly stop that leaves no writer frozen. */
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -35,11 +36,11 @@ static int watch(Manager *m, int fd, void *tag) {
         return RET_NERRNO(epoll_ctl(m->epoll_fd, EPOLL_CTL_ADD, fd, &ev));
 }
 
-/* Creates the parent directory of the socket (0755) if missing. */
+/* Creates the parent directory of the socket (0755) if missing. 'path' fits a sun_path. */
 static int make_parent(const char *path) {
-        vss_autofree char *dir = strdup(path);
-        if (!dir)
-                return -ENOMEM;
+        char dir[sizeof(((struct sockaddr_un *) NULL)->sun_path)];
+
+        (void) snprintf(dir, sizeof dir, "%s", path);
         char *slash = strrchr(dir, '/');
         if (!slash || slash == dir)
                 return 0;
