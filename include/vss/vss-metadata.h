@@ -849,10 +849,11 @@ VSS_PUBLIC int vss_bcd_resolve_component(
 /* Checks one writer's part of a BCD against its WMD: every explicit component exists in the WMD
  * with the same type, none is included twice (explicitly and implicitly), none is a non-selectable
  * component with a selectable ancestor, all required components are included when any component
- * is, and every restore subcomponent is an implicitly included member of its component's set that
- * is selectable for restore. A writer absent from the BCD passes. Returns 0, or
- * -VSS_E_INVALID_XML_DOCUMENT with a message naming the BCD field (optional, you now own it).
- * -EINVAL, -ENOMEM. Reads only. */
+ * is, every restore subcomponent is an implicitly included member of its component's set that
+ * is selectable for restore, every new target names a file set of the component or its set, and
+ * every used alternate location mapping is one the writer declares, for such a file set. A writer
+ * absent from the BCD passes. Returns 0, or -VSS_E_INVALID_XML_DOCUMENT with a message naming the
+ * BCD field (optional, you now own it). -EINVAL, -ENOMEM. Reads only. */
 VSS_PUBLIC int
 vss_bcd_check_selection(const vss_bcd *bcd, const vss_wmd *wmd, char **reterr_message);
 

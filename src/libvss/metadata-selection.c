@@ -363,6 +363,92 @@ static int selection_fail(char **reterr, size_t wi, size_t ci, const char *forma
                         ci, rule);
 }
 
+static bool has_file_set(const vss_wm_component *c, const vss_wm_filedesc *f) {
+        const PtrArray *lists[] = {&c->files, &c->database_files, &c->database_log_files};
+
+        for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+                for (size_t j = 0; j < lists[l]->n; j++) {
+                        const vss_wm_filedesc *g = lists[l]->items[j];
+                        if (streq(g->path, f->path) && streq(g->filespec, f->filespec) &&
+                            g->recursive == f->recursive)
+                                return true;
+                }
+        return false;
+}
+
+/* Whether file set (path, filespec, recursive) of 'f' belongs to component 'c' or, if 'c' is
+ * selectable, to a member of its set: 1, 0 or -ENOMEM. */
+static int component_set_has_file_set(
+                const vss_wmd *wmd, const vss_wm_component *c, const vss_wm_filedesc *f) {
+        if (has_file_set(c, f))
+                return 1;
+        if (!c->selectable)
+                return 0;
+        for (size_t i = 0; i < wmd->components.n; i++) {
+                const vss_wm_component *m = wmd->components.items[i];
+                int r = ancestor_of(c, m->logical_path);
+                if (r < 0)
+                        return r;
+                if (r > 0 && has_file_set(m, f))
+                        return 1;
+        }
+        return 0;
+}
+
+static bool wmd_has_mapping(const vss_wmd *wmd, const vss_wm_filedesc *f) {
+        for (size_t i = 0; i < wmd->alternate_location_mappings.n; i++) {
+                const vss_wm_filedesc *m = wmd->alternate_location_mappings.items[i];
+                if (streq(m->path, f->path) && streq(m->filespec, f->filespec) &&
+                    m->recursive == f->recursive &&
+                    streq_ptr(m->alternate_location, f->alternate_location))
+                        return true;
+        }
+        return false;
+}
+
+/* New targets and used alternate location mappings must name file sets of the component's set
+ * (VSS-REFERENCE §4.3); a used mapping must also be one the writer declared. */
+static int
+check_targets(const vss_wmd *wmd,
+              const vss_wm_component *c,
+              const vss_bcd_component *e,
+              size_t wi,
+              size_t ci,
+              char **reterr) {
+        for (size_t j = 0; j < e->new_targets.n; j++) {
+                int r = component_set_has_file_set(wmd, c, e->new_targets.items[j]);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return selection_fail(
+                                        reterr, wi, ci,
+                                        "new_targets[%zu]: must name a file set of the component "
+                                        "or of its set",
+                                        j);
+        }
+        for (size_t j = 0; j < e->alternate_location_mappings.n; j++) {
+                const vss_wm_filedesc *m = e->alternate_location_mappings.items[j];
+                if (!wmd_has_mapping(wmd, m))
+                        return selection_fail(
+                                        reterr, wi, ci,
+                                        "alternate_location_mappings[%zu]: the writer declares no "
+                                        "such "
+                                        "alternate location mapping",
+                                        j);
+                int r = component_set_has_file_set(wmd, c, m);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return selection_fail(
+                                        reterr, wi, ci,
+                                        "alternate_location_mappings[%zu]: must name a file set of "
+                                        "the "
+                                        "component or of its set",
+                                        j);
+        }
+        return 0;
+}
+
 static int check_restore_subcomponents(
                 const vss_bcd_writer *w, const vss_wmd *wmd, size_t wi, size_t ci, char **reterr) {
         const vss_bcd_component *e = w->components.items[ci];
@@ -459,6 +545,9 @@ vss_bcd_check_selection(const vss_bcd *bcd, const vss_wmd *wmd, char **reterr_me
                                 return error;
                 }
                 r = check_restore_subcomponents(w, wmd, wi, ci, reterr_message);
+                if (r < 0)
+                        return r;
+                r = check_targets(wmd, c, e, wi, ci, reterr_message);
                 if (r < 0)
                         return r;
         }
