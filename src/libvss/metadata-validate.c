@@ -288,9 +288,6 @@ int wmd_validate_internal(const vss_wmd *wmd, char **reterr) {
                 return r;
 
         CHECK("", "backup_schema", check_backup_schema(wmd->backup_schema));
-        if ((wmd->backup_schema & VSS_BS_LOG) && !wmd_has_log_file_set(wmd))
-                return fail(reterr, "", "backup_schema",
-                            "VSS_BS_LOG needs at least one database log file set");
 
         r = validate_filedesc_list(
                         &wmd->alternate_location_mappings, "alternate_location_mappings",
@@ -322,6 +319,10 @@ int wmd_validate_internal(const vss_wmd *wmd, char **reterr) {
                         return r;
         }
 
+        /* Rules across components, once each component is known to be well-formed. */
+        if ((wmd->backup_schema & VSS_BS_LOG) && !wmd_has_log_file_set(wmd))
+                return fail(reterr, "", "backup_schema",
+                            "VSS_BS_LOG needs at least one database log file set");
         for (size_t i = 0; i < wmd->alternate_location_mappings.n; i++)
                 if (!wmd_has_file_set(wmd, wmd->alternate_location_mappings.items[i])) {
                         char prefix[PREFIX_MAX];
