@@ -67,8 +67,10 @@ static void in_failv(JsonIn *in, int code, const char *key, const char *format, 
         if (in->error < 0)
                 return;
         (void) vsnprintf(rule, sizeof rule, format, ap);
+        /* The root object itself is called "document". */
+        const char *path = in->path_len > 0 || key ? in->path : "document";
         in->error =
-                        metadata_error(in->reterr, code, "%s%s%s: %s", in->path,
+                        metadata_error(in->reterr, code, "%s%s%s: %s", path,
                                        in->path_len > 0 && key ? "." : "", key ? key : "", rule);
 }
 
@@ -365,7 +367,7 @@ static void in_push(JsonIn *in, PtrArray *list, void *item, size_t max, void (*f
 static void
 in_header(JsonIn *in, json_t *root, const char *format, const char *other_format, int version) {
         if (!json_is_object(root)) {
-                in_corrupt(in, NULL, "the document must be a JSON object");
+                in_corrupt(in, NULL, "must be a JSON object");
                 return;
         }
         json_t *f = json_object_get(root, "format");
