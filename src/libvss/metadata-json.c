@@ -20,7 +20,9 @@
 #include <string.h>
 
 #include "base64.h"
+#include "buffer.h"
 #include "metadata-internal.h"
+#include "utf8.h"
 
 #define JSON_PATH_MAX 512
 
@@ -431,14 +433,18 @@ static int in_prescan(const char *json, size_t size, char **reterr) {
 }
 
 static int in_parse(const char *json, size_t size, json_t **ret, char **reterr) {
-        json_error_t error;
+        json_error_t error = {};
 
         int r = in_prescan(json, size, reterr);
         if (r < 0)
                 return r;
         json_t *root = json_loadb(json, size, JSON_REJECT_DUPLICATES, &error);
         if (!root) {
-                if (json_error_code(&error) == json_error_out_of_memory)
+                /* jansson fails without any message when it cannot allocate its lexer. Some of
+                 * its later allocation failures come back as syntax errors and so are reported
+                 * as a corrupt document; nothing better can be done without replacing
+                 * jansson's process-wide allocator. */
+                if (json_error_code(&error) == json_error_out_of_memory || error.text[0] == 0)
                         return -ENOMEM;
                 return metadata_error(
                                 reterr, -VSS_E_CORRUPT_XML_DOCUMENT,
@@ -1189,10 +1195,10 @@ static json_t *out_append_object(JsonOut *o, json_t *array) {
 static void out_string(JsonOut *o, json_t *obj, const char *key, const char *s) {
         if (o->error < 0)
                 return;
-        /* json_string() also refuses invalid UTF-8, which validation has excluded. */
         json_t *v = s ? json_string(s) : json_null();
-        if (s && !v) {
-                o->error = -EINVAL;
+        if (!v) {
+                /* json_string() also refuses invalid UTF-8, which validation has excluded. */
+                o->error = s && !utf8_is_valid(s) ? -EINVAL : -ENOMEM;
                 return;
         }
         out_set(o, obj, key, v);
@@ -1296,28 +1302,57 @@ static void out_filedesc_list(JsonOut *o, json_t *obj, const char *key, const Pt
                 out_filedesc(o, a, list->items[i]);
 }
 
+/* Collects the dumped text in a Buffer of our own, and remembers any failure: jansson 2.14
+ * ignores the callback's result when it writes object keys, so its own output buffer could
+ * silently lose text when an allocation fails. */
+typedef struct DumpSink {
+        Buffer buffer;
+        int error;
+} DumpSink;
+
+static int dump_append(const char *p, size_t n, void *userdata) {
+        DumpSink *sink = userdata;
+
+        if (sink->error < 0)
+                return -1;
+        if (n > VSS_METADATA_DOCUMENT_MAX - 1 - sink->buffer.size) {
+                sink->error = -E2BIG;
+                return -1;
+        }
+        int r = buffer_append(&sink->buffer, p, n);
+        if (r < 0) {
+                sink->error = r;
+                return -1;
+        }
+        return 0;
+}
+
 /* Dumps the tree with a final newline, refusing more than VSS_METADATA_DOCUMENT_MAX bytes. */
 static int out_dump(json_t *root, char **ret_json, size_t *ret_size, char **reterr) {
-        vss_autofree char *s = json_dumps(root, JSON_INDENT(2));
+        DumpSink sink = {.buffer = BUFFER_INIT};
+
+        int r = json_dump_callback(root, dump_append, &sink, JSON_INDENT(2));
+        if (sink.error == 0 && r == 0)
+                sink.error = dump_append("\n", 1, &sink);
+        if (sink.error == 0 && r < 0)
+                sink.error = -ENOMEM; /* jansson's own allocations */
+        if (sink.error < 0) {
+                buffer_done(&sink.buffer);
+                if (sink.error == -E2BIG)
+                        return metadata_error(
+                                        reterr, -E2BIG,
+                                        "document: the JSON text would be larger than %u bytes",
+                                        (unsigned) VSS_METADATA_DOCUMENT_MAX);
+                return sink.error;
+        }
+
+        size_t n = sink.buffer.size;
+        char *s = buffer_steal(&sink.buffer);
         if (!s)
                 return -ENOMEM;
-
-        size_t n = strlen(s);
-        if (n + 1 > VSS_METADATA_DOCUMENT_MAX)
-                return metadata_error(
-                                reterr, -E2BIG,
-                                "document: the JSON text would be larger than %u bytes",
-                                (unsigned) VSS_METADATA_DOCUMENT_MAX);
-        char *t = realloc(s, n + 2);
-        if (!t)
-                return -ENOMEM;
-        s = t;
-        s[n] = '\n';
-        s[n + 1] = 0;
-
-        *ret_json = TAKE_PTR(s);
+        *ret_json = s;
         if (ret_size)
-                *ret_size = n + 1;
+                *ret_size = n;
         return 0;
 }
 
