@@ -571,7 +571,6 @@ VSS_PUBLIC const vss_guid *vss_bcd_component_get_restore_instance_id(const vss_b
 
 VSS_PUBLIC int vss_bcd_component_add_restore_subcomponent(
                 vss_bcd_component *c, const char *logical_path, const char *name, bool repair) {
-        vss_autofree char *full = NULL;
         int r;
 
         vss_assert_return(c, -EINVAL);
@@ -580,10 +579,7 @@ VSS_PUBLIC int vss_bcd_component_add_restore_subcomponent(
         vss_assert_return(!check_logical_path(logical_path), -EINVAL);
         vss_assert_return(!check_name(name), -EINVAL);
 
-        r = vss_component_full_path(c->logical_path, c->name, &full);
-        if (r < 0)
-                return r;
-        if (!logical_path_is_within(logical_path, full))
+        if (!logical_path_is_within(logical_path, c->logical_path, c->name))
                 return -EINVAL;
         for (size_t i = 0; i < c->restore_subcomponents.n; i++) {
                 const BcdRestoreSubcomponent *s = c->restore_subcomponents.items[i];

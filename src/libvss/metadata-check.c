@@ -256,12 +256,18 @@ const char *check_backup_type_mask(uint32_t mask) {
         return NULL;
 }
 
-bool logical_path_is_within(const char *lp, const char *full) {
-        size_t n = strlen(full);
+bool logical_path_is_within(const char *lp, const char *set_logical_path, const char *set_name) {
+        size_t n = strlen(set_logical_path), m = strlen(set_name);
 
-        if (strncmp(lp, full, n) != 0)
+        /* Compares against set_logical_path + "\\" + set_name without building it. */
+        if (n > 0) {
+                if (strncmp(lp, set_logical_path, n) != 0 || lp[n] != '\\')
+                        return false;
+                lp += n + 1;
+        }
+        if (strncmp(lp, set_name, m) != 0)
                 return false;
-        return lp[n] == 0 || lp[n] == '\\';
+        return lp[m] == 0 || lp[m] == '\\';
 }
 
 bool component_key_equal(const char *lp1, const char *name1, const char *lp2, const char *name2) {

@@ -312,9 +312,9 @@ const char *filedesc_alternate_key(FiledescKind kind);
 #define SNAPSHOT_CONTEXT_BITS 0x1DU
 uint32_t snapshot_attributes_defined(void);
 
-/* True if the logical path 'lp' lies inside the set of the component with full path 'full':
- * lp == full, or lp starts with full followed by '\'. */
-bool logical_path_is_within(const char *lp, const char *full);
+/* True if the logical path 'lp' lies inside the set of component (set_logical_path, set_name):
+ * lp equals its full path, or starts with it followed by '\'. Allocates nothing. */
+bool logical_path_is_within(const char *lp, const char *set_logical_path, const char *set_name);
 
 /* Byte-wise (logical path, name) equality of a component-like item. */
 bool component_key_equal(const char *lp1, const char *name1, const char *lp2, const char *name2);

@@ -27,17 +27,10 @@ VSS_PUBLIC int vss_component_full_path(const char *logical_path, const char *nam
         return 0;
 }
 
-/* Whether 'a' is an ancestor (by path) of a component with logical path 'lp': 1 yes, 0 no,
- * -ENOMEM. A component is not its own ancestor. */
-static int ancestor_of(const vss_wm_component *a, const char *lp) {
-        vss_autofree char *full = NULL;
-
-        if (*a->logical_path && strncmp(lp, a->logical_path, strlen(a->logical_path)) != 0)
-                return 0;
-        int r = vss_component_full_path(a->logical_path, a->name, &full);
-        if (r < 0)
-                return r;
-        return logical_path_is_within(lp, full);
+/* Whether 'a' is an ancestor (by path) of a component with logical path 'lp'. A component is
+ * not its own ancestor: its logical path is its parent's full path, not its own. */
+static bool ancestor_of(const vss_wm_component *a, const char *lp) {
+        return logical_path_is_within(lp, a->logical_path, a->name);
 }
 
 VSS_PUBLIC int
@@ -50,10 +43,10 @@ vss_wm_component_is_member_of(const vss_wm_component *c, const vss_wm_component 
         return ancestor_of(set, c->logical_path);
 }
 
-/* Collects the components for which 'pick' returns > 0 into a new array. */
+/* Collects the components for which 'pick' returns true into a new array. */
 static int collect_components(
                 const vss_wmd *wmd,
-                int (*pick)(const vss_wmd *wmd, const vss_wm_component *c, const void *userdata),
+                bool (*pick)(const vss_wmd *wmd, const vss_wm_component *c, const void *userdata),
                 const void *userdata,
                 const vss_wm_component ***ret,
                 size_t *ret_n) {
@@ -62,12 +55,7 @@ static int collect_components(
 
         for (size_t i = 0; i < wmd->components.n; i++) {
                 const vss_wm_component *c = wmd->components.items[i];
-                int r = pick(wmd, c, userdata);
-                if (r < 0) {
-                        free(list);
-                        return r;
-                }
-                if (r == 0)
+                if (!pick(wmd, c, userdata))
                         continue;
                 const vss_wm_component **p =
                                 reallocarray(list, n + 1, sizeof(const vss_wm_component *));
@@ -90,7 +78,7 @@ static bool wmd_contains(const vss_wmd *wmd, const vss_wm_component *c) {
         return false;
 }
 
-static int pick_member(const vss_wmd *wmd, const vss_wm_component *c, const void *userdata) {
+static bool pick_member(const vss_wmd *wmd, const vss_wm_component *c, const void *userdata) {
         (void) wmd;
         return ancestor_of(userdata, c->logical_path);
 }
@@ -108,25 +96,18 @@ VSS_PUBLIC int vss_wmd_get_component_set(
         return collect_components(wmd, pick_member, set, ret, ret_n);
 }
 
-/* The nearest selectable ancestor, or NULL; -ENOMEM through *ret_error. */
-static const vss_wm_component *
-selectable_ancestor(const vss_wmd *wmd, const char *lp, int *ret_error) {
+/* The nearest selectable ancestor of a component with logical path 'lp', or NULL. */
+static const vss_wm_component *selectable_ancestor(const vss_wmd *wmd, const char *lp) {
         const vss_wm_component *best = NULL;
         size_t best_len = 0;
 
-        *ret_error = 0;
         for (size_t i = 0; i < wmd->components.n; i++) {
                 const vss_wm_component *a = wmd->components.items[i];
-                if (!a->selectable)
+                if (!a->selectable || !ancestor_of(a, lp))
                         continue;
-                int r = ancestor_of(a, lp);
-                if (r < 0) {
-                        *ret_error = r;
-                        return NULL;
-                }
                 /* Ancestors of one component nest, so the longest full path is the nearest. */
                 size_t len = strlen(a->logical_path) + strlen(a->name);
-                if (r > 0 && (!best || len > best_len)) {
+                if (!best || len > best_len) {
                         best = a;
                         best_len = len;
                 }
@@ -136,23 +117,14 @@ selectable_ancestor(const vss_wmd *wmd, const char *lp, int *ret_error) {
 
 VSS_PUBLIC const vss_wm_component *
 vss_wmd_get_selectable_ancestor(const vss_wmd *wmd, const vss_wm_component *c) {
-        int error;
-
         if (!wmd || !c)
                 return NULL;
-        return selectable_ancestor(wmd, c->logical_path, &error);
+        return selectable_ancestor(wmd, c->logical_path);
 }
 
-static int pick_required(const vss_wmd *wmd, const vss_wm_component *c, const void *userdata) {
-        int error;
-
+static bool pick_required(const vss_wmd *wmd, const vss_wm_component *c, const void *userdata) {
         (void) userdata;
-        if (c->selectable)
-                return 0;
-        const vss_wm_component *a = selectable_ancestor(wmd, c->logical_path, &error);
-        if (error < 0)
-                return error;
-        return !a;
+        return !c->selectable && !selectable_ancestor(wmd, c->logical_path);
 }
 
 VSS_PUBLIC int
@@ -171,7 +143,7 @@ static vss_bcd_writer *bcd_writer_of(const vss_bcd *bcd, const vss_wmd *wmd) {
 }
 
 /* Finds the explicitly included component carrying the state of WMD component 'c' in writer
- * entry 'w': returns 1 (itself), 0 (an ancestor; *ret set), -VSS_E_OBJECT_NOT_FOUND or -ENOMEM. */
+ * entry 'w': returns 1 (itself), 0 (an ancestor; *ret set) or -VSS_E_OBJECT_NOT_FOUND. */
 static int
 resolve(const vss_bcd_writer *w,
         const vss_wmd *wmd,
@@ -190,12 +162,7 @@ resolve(const vss_bcd_writer *w,
         }
         for (size_t i = 0; i < wmd->components.n; i++) {
                 const vss_wm_component *a = wmd->components.items[i];
-                if (!a->selectable)
-                        continue;
-                int r = ancestor_of(a, c->logical_path);
-                if (r < 0)
-                        return r;
-                if (r == 0)
+                if (!a->selectable || !ancestor_of(a, c->logical_path))
                         continue;
                 e = vss_bcd_writer_find_component(w, a->logical_path, a->name);
                 size_t len = strlen(a->logical_path) + strlen(a->name);
@@ -227,12 +194,12 @@ VSS_PUBLIC int vss_bcd_resolve_component(
         return resolve(bcd_writer_of(bcd, wmd), wmd, c, ret);
 }
 
-/* Formats the full path of a component for a message into 'buf' (quoted and shortened). */
+/* Formats the full path of a component for a message into 'buf' (quoted and shortened); needs
+ * no allocation, so that a refusal's message never depends on memory. */
 static const char *display_path(const char *lp, const char *name, char *buf, size_t size) {
-        vss_autofree char *full = NULL;
+        char full[2 * QUOTE_MAX];
 
-        if (vss_component_full_path(lp, name, &full) < 0)
-                return "?";
+        (void) snprintf(full, sizeof full, "%s%s%s", lp, *lp ? "\\" : "", name);
         return quote_for_message(full, buf, size);
 }
 
@@ -245,7 +212,7 @@ VSS_PUBLIC int vss_bcd_add_component(
                 char **reterr_message) {
         char q[QUOTE_MAX + 4], q2[QUOTE_MAX + 4];
         vss_bcd_writer *w;
-        int r, error;
+        int r;
 
         if (reterr_message)
                 *reterr_message = NULL;
@@ -281,9 +248,7 @@ VSS_PUBLIC int vss_bcd_add_component(
                         return r;
         }
 
-        const vss_wm_component *a = selectable_ancestor(wmd, c->logical_path, &error);
-        if (error < 0)
-                return error;
+        const vss_wm_component *a = selectable_ancestor(wmd, c->logical_path);
         if (!c->selectable && a)
                 return metadata_error(
                                 reterr_message, -EINVAL,
@@ -294,10 +259,8 @@ VSS_PUBLIC int vss_bcd_add_component(
         if (w && c->selectable)
                 for (size_t i = 0; i < wmd->components.n; i++) {
                         const vss_wm_component *m = wmd->components.items[i];
-                        r = ancestor_of(c, m->logical_path);
-                        if (r < 0)
-                                return r;
-                        if (r > 0 && vss_bcd_writer_find_component(w, m->logical_path, m->name))
+                        if (ancestor_of(c, m->logical_path) &&
+                            vss_bcd_writer_find_component(w, m->logical_path, m->name))
                                 return metadata_error(
                                                 reterr_message, -VSS_E_OBJECT_ALREADY_EXISTS,
                                                 "'%s': its member '%s' is already explicitly "
@@ -377,22 +340,19 @@ static bool has_file_set(const vss_wm_component *c, const vss_wm_filedesc *f) {
 }
 
 /* Whether file set (path, filespec, recursive) of 'f' belongs to component 'c' or, if 'c' is
- * selectable, to a member of its set: 1, 0 or -ENOMEM. */
-static int component_set_has_file_set(
+ * selectable, to a member of its set. */
+static bool component_set_has_file_set(
                 const vss_wmd *wmd, const vss_wm_component *c, const vss_wm_filedesc *f) {
         if (has_file_set(c, f))
-                return 1;
+                return true;
         if (!c->selectable)
-                return 0;
+                return false;
         for (size_t i = 0; i < wmd->components.n; i++) {
                 const vss_wm_component *m = wmd->components.items[i];
-                int r = ancestor_of(c, m->logical_path);
-                if (r < 0)
-                        return r;
-                if (r > 0 && has_file_set(m, f))
-                        return 1;
+                if (ancestor_of(c, m->logical_path) && has_file_set(m, f))
+                        return true;
         }
-        return 0;
+        return false;
 }
 
 static bool wmd_has_mapping(const vss_wmd *wmd, const vss_wm_filedesc *f) {
@@ -415,36 +375,25 @@ check_targets(const vss_wmd *wmd,
               size_t wi,
               size_t ci,
               char **reterr) {
-        for (size_t j = 0; j < e->new_targets.n; j++) {
-                int r = component_set_has_file_set(wmd, c, e->new_targets.items[j]);
-                if (r < 0)
-                        return r;
-                if (r == 0)
+        for (size_t j = 0; j < e->new_targets.n; j++)
+                if (!component_set_has_file_set(wmd, c, e->new_targets.items[j]))
                         return selection_fail(
                                         reterr, wi, ci,
                                         "new_targets[%zu]: must name a file set of the component "
                                         "or of its set",
                                         j);
-        }
         for (size_t j = 0; j < e->alternate_location_mappings.n; j++) {
                 const vss_wm_filedesc *m = e->alternate_location_mappings.items[j];
-                if (!wmd_has_mapping(wmd, m))
+                const char *rule = !wmd_has_mapping(wmd, m) ? "the writer declares no such "
+                                                              "alternate location mapping"
+                                   : !component_set_has_file_set(wmd, c, m)
+                                                   ? "must name a file set of the component or of "
+                                                     "its set"
+                                                   : NULL;
+                if (rule)
                         return selection_fail(
-                                        reterr, wi, ci,
-                                        "alternate_location_mappings[%zu]: the writer declares no "
-                                        "such "
-                                        "alternate location mapping",
-                                        j);
-                int r = component_set_has_file_set(wmd, c, m);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return selection_fail(
-                                        reterr, wi, ci,
-                                        "alternate_location_mappings[%zu]: must name a file set of "
-                                        "the "
-                                        "component or of its set",
-                                        j);
+                                        reterr, wi, ci, "alternate_location_mappings[%zu]: %s", j,
+                                        rule);
         }
         return 0;
 }
@@ -489,7 +438,7 @@ static int check_restore_subcomponents(
 VSS_PUBLIC int
 vss_bcd_check_selection(const vss_bcd *bcd, const vss_wmd *wmd, char **reterr_message) {
         char q[QUOTE_MAX + 4], q2[QUOTE_MAX + 4];
-        int r, error;
+        int r;
 
         if (reterr_message)
                 *reterr_message = NULL;
@@ -519,9 +468,7 @@ vss_bcd_check_selection(const vss_bcd *bcd, const vss_wmd *wmd, char **reterr_me
                                         reterr_message, wi, ci,
                                         "type: '%s' is a %s in the writer's metadata", epath,
                                         vss_component_type_to_string(c->type));
-                const vss_wm_component *a = selectable_ancestor(wmd, c->logical_path, &error);
-                if (error < 0)
-                        return error;
+                const vss_wm_component *a = selectable_ancestor(wmd, c->logical_path);
                 if (a && !c->selectable)
                         return selection_fail(
                                         reterr_message, wi, ci,
@@ -540,9 +487,7 @@ vss_bcd_check_selection(const vss_bcd *bcd, const vss_wmd *wmd, char **reterr_me
                                                 epath,
                                                 display_path(x->logical_path, x->name, q2,
                                                              sizeof q2));
-                        x = selectable_ancestor(wmd, x->logical_path, &error);
-                        if (error < 0)
-                                return error;
+                        x = selectable_ancestor(wmd, x->logical_path);
                 }
                 r = check_restore_subcomponents(w, wmd, wi, ci, reterr_message);
                 if (r < 0)
@@ -718,14 +663,8 @@ VSS_PUBLIC int vss_bcd_is_component_restored(
 
         for (size_t j = 0; j < carrier->restore_subcomponents.n; j++) {
                 const BcdRestoreSubcomponent *s = carrier->restore_subcomponents.items[j];
-                vss_autofree char *full = NULL;
-
-                if (component_key_equal(s->logical_path, s->name, c->logical_path, c->name))
-                        return 1;
-                r = vss_component_full_path(s->logical_path, s->name, &full);
-                if (r < 0)
-                        return r;
-                if (logical_path_is_within(c->logical_path, full))
+                if (component_key_equal(s->logical_path, s->name, c->logical_path, c->name) ||
+                    logical_path_is_within(c->logical_path, s->logical_path, s->name))
                         return 1;
         }
         return 0;

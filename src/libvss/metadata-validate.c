@@ -415,21 +415,16 @@ static int check_filedesc_item(const void *item, const char *prefix, char **rete
 
 static int
 validate_restore_subcomponents(const vss_bcd_component *c, const char *p, char **reterr) {
-        vss_autofree char *full = NULL;
         char prefix[INNER_PREFIX_MAX];
-        int r;
 
         CHECK(p, "restore_subcomponents",
               check_count(c->restore_subcomponents.n, VSS_METADATA_ITEMS_MAX));
-        r = vss_component_full_path(c->logical_path, c->name, &full);
-        if (r < 0)
-                return r;
         for (size_t j = 0; j < c->restore_subcomponents.n; j++) {
                 const BcdRestoreSubcomponent *s = c->restore_subcomponents.items[j];
                 (void) snprintf(prefix, sizeof prefix, "%s.restore_subcomponents[%zu]", p, j);
                 CHECK(prefix, "logical_path", check_logical_path(s->logical_path));
                 CHECK(prefix, "name", check_name(s->name));
-                if (!logical_path_is_within(s->logical_path, full))
+                if (!logical_path_is_within(s->logical_path, c->logical_path, c->name))
                         return fail(reterr, prefix, "logical_path",
                                     "must lie within the component's set (start with its full "
                                     "path)");
