@@ -199,6 +199,8 @@ VSS_PUBLIC int vss_bcd_resolve_component(
 static const char *display_path(const char *lp, const char *name, char *buf, size_t size) {
         char full[2 * QUOTE_MAX];
 
+        if (!lp)
+                lp = "";
         (void) snprintf(full, sizeof full, "%s%s%s", lp, *lp ? "\\" : "", name);
         return quote_for_message(full, buf, size);
 }
@@ -244,8 +246,6 @@ VSS_PUBLIC int vss_bcd_add_component(
                                         cpath,
                                         display_path(carrier->logical_path, carrier->name, q2,
                                                      sizeof q2));
-                if (r != -VSS_E_OBJECT_NOT_FOUND)
-                        return r;
         }
 
         const vss_wm_component *a = selectable_ancestor(wmd, c->logical_path);
@@ -415,10 +415,7 @@ static int check_restore_subcomponents(
                                         "restore_subcomponents[%zu]: the writer has no component "
                                         "'%s'",
                                         j, spath);
-                int r = resolve(w, wmd, sc, &carrier);
-                if (r < 0 && r != -VSS_E_OBJECT_NOT_FOUND)
-                        return r;
-                if (r != 0 || carrier != e)
+                if (resolve(w, wmd, sc, &carrier) != 0 || carrier != e)
                         return selection_fail(
                                         reterr, wi, ci,
                                         "restore_subcomponents[%zu]: '%s' is not implicitly "
@@ -551,8 +548,6 @@ VSS_PUBLIC int vss_bcd_set_selected_for_restore(
                                 reterr_message, r,
                                 "'%s': not included in the backup, so it cannot be restored",
                                 cpath);
-        if (r < 0)
-                return r;
         if (r == 0)
                 return metadata_error(
                                 reterr_message, -VSS_E_OBJECT_NOT_FOUND,
@@ -606,10 +601,7 @@ VSS_PUBLIC int vss_bcd_add_restore_subcomponent(
         const char *spath = display_path(s->logical_path, s->name, q2, sizeof q2);
 
         vss_bcd_writer *w = bcd_writer_of(bcd, wmd);
-        r = resolve(w, wmd, c, &carrier);
-        if (r < 0 && r != -VSS_E_OBJECT_NOT_FOUND)
-                return r;
-        if (r != 1)
+        if (resolve(w, wmd, c, &carrier) != 1)
                 return metadata_error(
                                 reterr_message, -VSS_E_OBJECT_NOT_FOUND,
                                 "'%s': not explicitly included in the backup", cpath);
@@ -618,10 +610,7 @@ VSS_PUBLIC int vss_bcd_add_restore_subcomponent(
                                 reterr_message, -EINVAL, "'%s': select it for restore first",
                                 cpath);
 
-        r = resolve(w, wmd, s, &sub_carrier);
-        if (r < 0 && r != -VSS_E_OBJECT_NOT_FOUND)
-                return r;
-        if (r != 0 || sub_carrier != carrier)
+        if (resolve(w, wmd, s, &sub_carrier) != 0 || sub_carrier != carrier)
                 return metadata_error(
                                 reterr_message, -EINVAL,
                                 "'%s': not implicitly included through '%s'", spath, cpath);
@@ -651,12 +640,8 @@ VSS_PUBLIC int vss_bcd_is_component_restored(
         const vss_wm_component *c = vss_wmd_find_component(wmd, logical_path, name);
         if (!c)
                 return -VSS_E_OBJECT_NOT_FOUND;
-        int r = resolve(bcd_writer_of(bcd, wmd), wmd, c, &carrier);
-        if (r == -VSS_E_OBJECT_NOT_FOUND)
-                return 0;
-        if (r < 0)
-                return r;
-        if (!carrier->selected_for_restore)
+        if (resolve(bcd_writer_of(bcd, wmd), wmd, c, &carrier) < 0 ||
+            !carrier->selected_for_restore)
                 return 0;
         if (carrier->restore_subcomponents.n == 0)
                 return 1;
@@ -690,13 +675,8 @@ VSS_PUBLIC int vss_bcd_get_needed_dependencies(
                 const vss_wm_component *c = wmd->components.items[i];
                 if (c->dependencies.n == 0)
                         continue;
-                int r = resolve(w, wmd, c, NULL);
-                if (r == -VSS_E_OBJECT_NOT_FOUND)
-                        continue;
-                if (r < 0) {
-                        free(list);
-                        return r;
-                }
+                if (resolve(w, wmd, c, NULL) < 0)
+                        continue; /* not included */
                 for (size_t j = 0; j < c->dependencies.n; j++) {
                         const vss_wm_dependency *d = c->dependencies.items[j];
                         bool seen = false;

@@ -205,6 +205,24 @@ static void test_reference_example(void **state) {
                         -VSS_E_OBJECT_NOT_FOUND);
         assert_string_equal(err, "'Nope': the writer has no such component");
         free(err);
+        assert_int_equal(
+                        vss_bcd_add_component(b, w, NULL, "Nope", NULL, &err),
+                        -VSS_E_OBJECT_NOT_FOUND);
+        assert_string_equal(err, "'Nope': the writer has no such component");
+        free(err);
+        assert_int_equal(
+                        vss_bcd_set_selected_for_restore(b, w, NULL, "Nope", true, NULL, &err),
+                        -VSS_E_OBJECT_NOT_FOUND);
+        free(err);
+        assert_int_equal(
+                        vss_bcd_add_restore_subcomponent(
+                                        b, w, NULL, "Nope", "Db", "Data", false, &err),
+                        -VSS_E_OBJECT_NOT_FOUND);
+        assert_string_equal(err, "'Nope': the writer has no such component");
+        free(err);
+        assert_int_equal(
+                        vss_bcd_is_component_restored(b, w, NULL, "Nope"), -VSS_E_OBJECT_NOT_FOUND);
+        assert_int_equal(vss_bcd_resolve_component(b, w, NULL, "Db", NULL), 1);
 
         /* Restoring only Data: select Db, then add Data as a restore subcomponent. */
         assert_int_equal(
