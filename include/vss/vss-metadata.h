@@ -340,14 +340,19 @@ vss_wmd_find_component(const vss_wmd *wmd, const char *logical_path, const char 
 VSS_PUBLIC VSS_COMPONENT_TYPE vss_wm_component_get_type(const vss_wm_component *c);
 /* Returns the logical path; "" for the root. */
 VSS_PUBLIC const char *vss_wm_component_get_logical_path(const vss_wm_component *c);
+/* Returns the component name (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_wm_component_get_name(const vss_wm_component *c);
 /* Returns the caption, or NULL. */
 VSS_PUBLIC const char *vss_wm_component_get_caption(const vss_wm_component *c);
 /* Returns the icon bytes (NULL if none) and stores their number in *ret_size (optional). */
 VSS_PUBLIC const void *vss_wm_component_get_icon(const vss_wm_component *c, size_t *ret_size);
+/* Returns whether the writer attaches restore metadata (bRestoreMetadata). Reads only. */
 VSS_PUBLIC bool vss_wm_component_get_restore_metadata(const vss_wm_component *c);
+/* Returns whether the writer wants BackupComplete for it. Reads only. */
 VSS_PUBLIC bool vss_wm_component_get_notify_on_backup_complete(const vss_wm_component *c);
+/* Returns whether the component is selectable for backup. Reads only. */
 VSS_PUBLIC bool vss_wm_component_get_selectable(const vss_wm_component *c);
+/* Returns whether the component is selectable for restore. Reads only. */
 VSS_PUBLIC bool vss_wm_component_get_selectable_for_restore(const vss_wm_component *c);
 /* Returns the VSS_COMPONENT_FLAGS mask. */
 VSS_PUBLIC uint32_t vss_wm_component_get_flags(const vss_wm_component *c);
@@ -375,7 +380,9 @@ vss_wm_component_get_dependency(const vss_wm_component *c, size_t index);
 
 /* File descriptor getters (IVssWMFiledesc). Strings are borrowed; all read only. */
 VSS_PUBLIC const char *vss_wm_filedesc_get_path(const vss_wm_filedesc *f);
+/* Returns the file specification (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_wm_filedesc_get_filespec(const vss_wm_filedesc *f);
+/* Returns whether the file set includes subdirectories. Reads only. */
 VSS_PUBLIC bool vss_wm_filedesc_get_recursive(const vss_wm_filedesc *f);
 /* Returns the alternate location: the backup-time source path for a component file set, the
  * destination for an alternate location mapping, the new location for a new target; NULL if
@@ -493,6 +500,7 @@ vss_bcd_find_writer(const vss_bcd *bcd, const vss_guid *instance_id, const vss_g
 
 /* Writer getters (GetWriterInfo). All read only; results borrowed. */
 VSS_PUBLIC const vss_guid *vss_bcd_writer_get_instance_id(const vss_bcd_writer *w);
+/* Returns the writer class ID (borrowed). Reads only. */
 VSS_PUBLIC const vss_guid *vss_bcd_writer_get_class_id(const vss_bcd_writer *w);
 /* Returns the instance name, or NULL. */
 VSS_PUBLIC const char *vss_bcd_writer_get_instance_name(const vss_bcd_writer *w);
@@ -521,11 +529,14 @@ vss_bcd_writer_find_component(const vss_bcd_writer *w, const char *logical_path,
 
 /* Identity, as added. All read only; strings borrowed. */
 VSS_PUBLIC VSS_COMPONENT_TYPE vss_bcd_component_get_type(const vss_bcd_component *c);
+/* Returns the logical path, "" at the root (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_logical_path(const vss_bcd_component *c);
+/* Returns the component name (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_name(const vss_bcd_component *c);
 
 /* Backup succeeded (SetBackupSucceeded / GetBackupSucceeded). Set modifies the document. */
 VSS_PUBLIC int vss_bcd_component_set_backup_succeeded(vss_bcd_component *c, bool succeeded);
+/* Returns whether the backup of the component (and its set) succeeded. Reads only. */
 VSS_PUBLIC bool vss_bcd_component_get_backup_succeeded(const vss_bcd_component *c);
 
 /* Free-form strings. Each setter stores a copy (NULL or "" clears; -EINVAL for invalid UTF-8 or
@@ -533,40 +544,54 @@ VSS_PUBLIC bool vss_bcd_component_get_backup_succeeded(const vss_bcd_component *
  * the string or NULL, borrowed. */
 /* Backup options (SetBackupOptions). */
 VSS_PUBLIC int vss_bcd_component_set_backup_options(vss_bcd_component *c, const char *options);
+/* Returns the backup options, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_backup_options(const vss_bcd_component *c);
 /* Restore options (SetRestoreOptions; grammar in VSS-REFERENCE §4.6, interpreted by the writer). */
 VSS_PUBLIC int vss_bcd_component_set_restore_options(vss_bcd_component *c, const char *options);
+/* Returns the restore options, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_restore_options(const vss_bcd_component *c);
 /* Writer-private backup metadata (SetBackupMetadata). */
 VSS_PUBLIC int vss_bcd_component_set_backup_metadata(vss_bcd_component *c, const char *metadata);
+/* Returns the backup metadata, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_backup_metadata(const vss_bcd_component *c);
 /* Writer-private restore metadata (SetRestoreMetadata). */
 VSS_PUBLIC int vss_bcd_component_set_restore_metadata(vss_bcd_component *c, const char *metadata);
+/* Returns the restore metadata, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_restore_metadata(const vss_bcd_component *c);
 /* Backup stamp (SetBackupStamp), opaque to the requester. */
 VSS_PUBLIC int vss_bcd_component_set_backup_stamp(vss_bcd_component *c, const char *stamp);
+/* Returns the backup stamp, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_backup_stamp(const vss_bcd_component *c);
 /* Previous backup stamp (SetPreviousBackupStamp), a copy of an older backup stamp. */
 VSS_PUBLIC int vss_bcd_component_set_previous_backup_stamp(vss_bcd_component *c, const char *stamp);
+/* Returns the previous backup stamp, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_previous_backup_stamp(const vss_bcd_component *c);
 /* Restore name (SetRestoreName). */
 VSS_PUBLIC int vss_bcd_component_set_restore_name(vss_bcd_component *c, const char *restore_name);
+/* Returns the restore name, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *vss_bcd_component_get_restore_name(const vss_bcd_component *c);
 /* Failure messages of the four writer events (Set…FailureMsg). */
 VSS_PUBLIC int
 vss_bcd_component_set_prepare_for_backup_failure_message(vss_bcd_component *c, const char *message);
+/* Returns the PrepareForBackup failure message, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *
 vss_bcd_component_get_prepare_for_backup_failure_message(const vss_bcd_component *c);
+/* Sets the PostSnapshot failure message. Modifies the document. */
 VSS_PUBLIC int
 vss_bcd_component_set_post_snapshot_failure_message(vss_bcd_component *c, const char *message);
+/* Returns the PostSnapshot failure message, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *
 vss_bcd_component_get_post_snapshot_failure_message(const vss_bcd_component *c);
+/* Sets the PreRestore failure message. Modifies the document. */
 VSS_PUBLIC int
 vss_bcd_component_set_pre_restore_failure_message(vss_bcd_component *c, const char *message);
+/* Returns the PreRestore failure message, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *
 vss_bcd_component_get_pre_restore_failure_message(const vss_bcd_component *c);
+/* Sets the PostRestore failure message. Modifies the document. */
 VSS_PUBLIC int
 vss_bcd_component_set_post_restore_failure_message(vss_bcd_component *c, const char *message);
+/* Returns the PostRestore failure message, or NULL (borrowed). Reads only. */
 VSS_PUBLIC const char *
 vss_bcd_component_get_post_restore_failure_message(const vss_bcd_component *c);
 
@@ -661,12 +686,14 @@ VSS_PUBLIC int vss_bcd_component_get_restore_subcomponent(
 
 /* Additional restores will follow (SetAdditionalRestores). Set modifies the document. */
 VSS_PUBLIC int vss_bcd_component_set_additional_restores(vss_bcd_component *c, bool additional);
+/* Returns whether more restores of the component will follow. Reads only. */
 VSS_PUBLIC bool vss_bcd_component_get_additional_restores(const vss_bcd_component *c);
 
 /* Restore target (SetRestoreTarget); default VSS_RT_ORIGINAL; VSS_RT_UNDEFINED and unnamed values
  * are refused (-EINVAL). Set modifies the document. */
 VSS_PUBLIC int
 vss_bcd_component_set_restore_target(vss_bcd_component *c, VSS_RESTORE_TARGET target);
+/* Returns the restore target (VSS_RT_ORIGINAL unless set). Reads only. */
 VSS_PUBLIC VSS_RESTORE_TARGET vss_bcd_component_get_restore_target(const vss_bcd_component *c);
 
 /* Adds a directed target (AddDirectedTarget): source and destination directory, file name and
@@ -728,6 +755,7 @@ vss_bcd_component_get_alternate_location_mapping(const vss_bcd_component *c, siz
  * the document. */
 VSS_PUBLIC int
 vss_bcd_component_set_file_restore_status(vss_bcd_component *c, VSS_FILE_RESTORE_STATUS status);
+/* Returns the file restore status (VSS_RS_UNDEFINED unless set). Reads only. */
 VSS_PUBLIC VSS_FILE_RESTORE_STATUS
 vss_bcd_component_get_file_restore_status(const vss_bcd_component *c);
 
@@ -751,6 +779,7 @@ VSS_PUBLIC int vss_bcd_component_get_failure(
  * document. */
 VSS_PUBLIC int vss_bcd_component_set_roll_forward(
                 vss_bcd_component *c, VSS_ROLLFORWARD_TYPE type, const char *point);
+/* Returns the roll-forward type (VSS_RF_UNDEFINED unless set). Reads only. */
 VSS_PUBLIC VSS_ROLLFORWARD_TYPE vss_bcd_component_get_roll_forward_type(const vss_bcd_component *c);
 /* Returns the roll-forward point, or NULL (borrowed). */
 VSS_PUBLIC const char *vss_bcd_component_get_roll_forward_point(const vss_bcd_component *c);
@@ -758,6 +787,7 @@ VSS_PUBLIC const char *vss_bcd_component_get_roll_forward_point(const vss_bcd_co
 /* Authoritative restore (SetAuthoritativeRestore). Set modifies the document. */
 VSS_PUBLIC int
 vss_bcd_component_set_authoritative_restore(vss_bcd_component *c, bool authoritative);
+/* Returns whether the restore is authoritative. Reads only. */
 VSS_PUBLIC bool vss_bcd_component_get_authoritative_restore(const vss_bcd_component *c);
 
 /* ==== Backup Components Document: validation and JSON ====================================== */
