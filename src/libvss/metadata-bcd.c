@@ -93,8 +93,8 @@ vss_bcd_component *bcd_component_free(vss_bcd_component *c) {
         ptr_array_done(&c->differenced_files, bcd_differenced_file_free_void);
         ptr_array_done(&c->restore_subcomponents, bcd_restore_subcomponent_free_void);
         ptr_array_done(&c->directed_targets, bcd_directed_target_free_void);
-        ptr_array_done(&c->new_targets, filedesc_free_void);
-        ptr_array_done(&c->alternate_location_mappings, filedesc_free_void);
+        ptr_array_done(&c->new_targets, wm_filedesc_free_void);
+        ptr_array_done(&c->alternate_location_mappings, wm_filedesc_free_void);
         free(c->prepare_for_backup_failure_message);
         free(c->post_snapshot_failure_message);
         free(c->pre_restore_failure_message);
@@ -192,7 +192,7 @@ VSS_PUBLIC VSS_RESTORE_TYPE vss_bcd_get_restore_type(const vss_bcd *bcd) {
 
 VSS_PUBLIC int vss_bcd_set_snapshot_context(vss_bcd *bcd, uint32_t context) {
         vss_assert_return(bcd, -EINVAL);
-        vss_assert_return(!check_snapshot_context(context), -EINVAL);
+        vss_assert_return(!metadata_check_snapshot_context(context), -EINVAL);
 
         bcd->snapshot_context = context;
         return 0;
@@ -228,7 +228,7 @@ VSS_PUBLIC int vss_bcd_add_writer(
         vss_assert_return(bcd, -EINVAL);
         vss_assert_return(instance_id && !vss_guid_is_null(instance_id), -EINVAL);
         vss_assert_return(class_id && !vss_guid_is_null(class_id), -EINVAL);
-        vss_assert_return(!check_string(instance_name, VSS_METADATA_STRING_MAX), -EINVAL);
+        vss_assert_return(!metadata_check_string(instance_name, VSS_METADATA_STRING_MAX), -EINVAL);
 
         if (vss_bcd_find_writer(bcd, instance_id, class_id))
                 return -VSS_E_OBJECT_ALREADY_EXISTS;
@@ -238,7 +238,7 @@ VSS_PUBLIC int vss_bcd_add_writer(
                 return -ENOMEM;
         w->instance_id = *instance_id;
         w->class_id = *class_id;
-        r = strdup_optional(instance_name, &w->instance_name);
+        r = metadata_strdup_optional(instance_name, &w->instance_name);
         if (r >= 0)
                 r = ptr_array_push(&bcd->writers, w, VSS_METADATA_WRITERS_MAX);
         if (r < 0) {
@@ -278,7 +278,7 @@ vss_bcd_writer_find_component(const vss_bcd_writer *w, const char *logical_path,
                 logical_path = "";
         for (size_t i = 0; i < w->components.n; i++) {
                 vss_bcd_component *c = w->components.items[i];
-                if (component_key_equal(c->logical_path, c->name, logical_path, name))
+                if (metadata_key_equal(c->logical_path, c->name, logical_path, name))
                         return c;
         }
         return NULL;
@@ -298,7 +298,7 @@ int bcd_writer_add_component_internal(
                 logical_path = "";
         if (type == VSS_CT_UNDEFINED || !vss_component_type_to_string(type))
                 return -EINVAL;
-        if (check_logical_path(logical_path) || check_name(name))
+        if (metadata_check_logical_path(logical_path) || metadata_check_name(name))
                 return -EINVAL;
         if (vss_bcd_writer_find_component(w, logical_path, name))
                 return -VSS_E_OBJECT_ALREADY_EXISTS;
@@ -367,9 +367,9 @@ VSS_PUBLIC bool vss_bcd_component_get_backup_succeeded(const vss_bcd_component *
 
 static int set_text(vss_bcd_component *c, char **field, const char *value) {
         vss_assert_return(c, -EINVAL);
-        vss_assert_return(!check_text(value), -EINVAL);
+        vss_assert_return(!metadata_check_text(value), -EINVAL);
 
-        return replace_optional(field, value);
+        return metadata_replace_optional(field, value);
 }
 
 /* Defines the setter and getter of a free-form text field. */
@@ -406,10 +406,10 @@ VSS_PUBLIC int vss_bcd_component_add_partial_file(
         int r;
 
         vss_assert_return(c, -EINVAL);
-        vss_assert_return(!check_path(path), -EINVAL);
-        vss_assert_return(!check_filename(filename), -EINVAL);
-        vss_assert_return(!check_partial_ranges(ranges), -EINVAL);
-        vss_assert_return(!check_text(metadata), -EINVAL);
+        vss_assert_return(!metadata_check_path(path), -EINVAL);
+        vss_assert_return(!metadata_check_filename(filename), -EINVAL);
+        vss_assert_return(!metadata_check_partial_ranges(ranges), -EINVAL);
+        vss_assert_return(!metadata_check_text(metadata), -EINVAL);
 
         BcdPartialFile *p = calloc(1, sizeof(*p));
         if (!p)
@@ -417,7 +417,8 @@ VSS_PUBLIC int vss_bcd_component_add_partial_file(
         p->path = strdup(path);
         p->filename = strdup(filename);
         p->ranges = strdup(ranges);
-        r = p->path && p->filename && p->ranges ? strdup_optional(metadata, &p->metadata) : -ENOMEM;
+        r = p->path && p->filename && p->ranges ? metadata_strdup_optional(metadata, &p->metadata)
+                                                : -ENOMEM;
         if (r >= 0)
                 r = ptr_array_push(&c->partial_files, p, VSS_METADATA_ITEMS_MAX);
         if (r < 0)
@@ -456,7 +457,7 @@ VSS_PUBLIC int vss_bcd_component_set_ranges_file_path(
         vss_assert_return(c, -EINVAL);
         vss_assert_return(index < c->partial_files.n, -EINVAL);
         vss_assert_return(vss_ranges_is_file_reference(ranges_file), -EINVAL);
-        vss_assert_return(!check_path(ranges_file), -EINVAL);
+        vss_assert_return(!metadata_check_path(ranges_file), -EINVAL);
 
         BcdPartialFile *p = c->partial_files.items[index];
         vss_assert_return(vss_ranges_is_file_reference(p->ranges), -EINVAL);
@@ -479,9 +480,9 @@ add_differenced(vss_bcd_component *c,
         int r;
 
         vss_assert_return(c, -EINVAL);
-        vss_assert_return(!check_path(path), -EINVAL);
-        vss_assert_return(!check_filespec(filespec), -EINVAL);
-        vss_assert_return(!check_text(lsn), -EINVAL);
+        vss_assert_return(!metadata_check_path(path), -EINVAL);
+        vss_assert_return(!metadata_check_filespec(filespec), -EINVAL);
+        vss_assert_return(!metadata_check_text(lsn), -EINVAL);
 
         BcdDifferencedFile *d = calloc(1, sizeof(*d));
         if (!d)
@@ -490,7 +491,7 @@ add_differenced(vss_bcd_component *c,
         d->filespec = strdup(filespec);
         d->recursive = recursive;
         d->last_modify_time_ns = last_modify_time_ns;
-        r = d->path && d->filespec ? strdup_optional(lsn, &d->last_modify_lsn) : -ENOMEM;
+        r = d->path && d->filespec ? metadata_strdup_optional(lsn, &d->last_modify_lsn) : -ENOMEM;
         if (r >= 0)
                 r = ptr_array_push(&c->differenced_files, d, VSS_METADATA_ITEMS_MAX);
         if (r < 0)
@@ -576,14 +577,14 @@ VSS_PUBLIC int vss_bcd_component_add_restore_subcomponent(
         vss_assert_return(c, -EINVAL);
         if (!logical_path)
                 logical_path = "";
-        vss_assert_return(!check_logical_path(logical_path), -EINVAL);
-        vss_assert_return(!check_name(name), -EINVAL);
+        vss_assert_return(!metadata_check_logical_path(logical_path), -EINVAL);
+        vss_assert_return(!metadata_check_name(name), -EINVAL);
 
-        if (!logical_path_is_within(logical_path, c->logical_path, c->name))
+        if (!metadata_logical_path_is_within(logical_path, c->logical_path, c->name))
                 return -EINVAL;
         for (size_t i = 0; i < c->restore_subcomponents.n; i++) {
                 const BcdRestoreSubcomponent *s = c->restore_subcomponents.items[i];
-                if (component_key_equal(s->logical_path, s->name, logical_path, name))
+                if (metadata_key_equal(s->logical_path, s->name, logical_path, name))
                         return -VSS_E_OBJECT_ALREADY_EXISTS;
         }
 
@@ -653,17 +654,17 @@ VSS_PUBLIC VSS_RESTORE_TARGET vss_bcd_component_get_restore_target(const vss_bcd
 /* ---- Component: targets and mappings --------------------------------------------------------- */
 
 /* The directed-target rule on the two range lists: both well-formed, covering as many bytes. */
-const char *
-check_directed_ranges(const char *source_ranges, const char *destination_ranges, bool *ret_source) {
+const char *metadata_check_directed_ranges(
+                const char *source_ranges, const char *destination_ranges, bool *ret_source) {
         uint64_t a = 0, b = 0;
         const char *e;
 
-        e = check_inline_ranges(source_ranges, &a);
+        e = metadata_check_inline_ranges(source_ranges, &a);
         if (e) {
                 *ret_source = true;
                 return e;
         }
-        e = check_inline_ranges(destination_ranges, &b);
+        e = metadata_check_inline_ranges(destination_ranges, &b);
         *ret_source = false;
         if (e)
                 return e;
@@ -684,13 +685,19 @@ VSS_PUBLIC int vss_bcd_component_add_directed_target(
         int r;
 
         vss_assert_return(c, -EINVAL);
-        vss_assert_return(!check_path(source_path) && !check_path(destination_path), -EINVAL);
         vss_assert_return(
-                        !check_filename(source_filename) && !check_filename(destination_filename),
+                        !metadata_check_path(source_path) && !metadata_check_path(destination_path),
                         -EINVAL);
-        vss_assert_return(!check_text(source_ranges) && !check_text(destination_ranges), -EINVAL);
         vss_assert_return(
-                        !check_directed_ranges(source_ranges, destination_ranges, &source),
+                        !metadata_check_filename(source_filename) &&
+                                        !metadata_check_filename(destination_filename),
+                        -EINVAL);
+        vss_assert_return(
+                        !metadata_check_text(source_ranges) &&
+                                        !metadata_check_text(destination_ranges),
+                        -EINVAL);
+        vss_assert_return(
+                        !metadata_check_directed_ranges(source_ranges, destination_ranges, &source),
                         -EINVAL);
 
         BcdDirectedTarget *t = calloc(1, sizeof(*t));
@@ -752,7 +759,7 @@ VSS_PUBLIC int vss_bcd_component_add_new_target(
                 const char *alternate_path) {
         vss_assert_return(c, -EINVAL);
 
-        return bcd_filedesc_add(
+        return wm_filedesc_append(
                         &c->new_targets, FILEDESC_NEW_TARGET, path, filespec, recursive,
                         alternate_path);
 }
@@ -774,7 +781,7 @@ VSS_PUBLIC int vss_bcd_component_add_alternate_location_mapping(
                 const char *destination) {
         vss_assert_return(c, -EINVAL);
 
-        return bcd_filedesc_add(
+        return wm_filedesc_append(
                         &c->alternate_location_mappings, FILEDESC_MAPPING, path, filespec,
                         recursive, destination);
 }
@@ -815,9 +822,9 @@ VSS_PUBLIC int vss_bcd_component_set_failure(
         int r;
 
         vss_assert_return(c, -EINVAL);
-        vss_assert_return(!check_text(application_message), -EINVAL);
+        vss_assert_return(!metadata_check_text(application_message), -EINVAL);
 
-        r = replace_optional(&c->failure_message, application_message);
+        r = metadata_replace_optional(&c->failure_message, application_message);
         if (r < 0)
                 return r;
         c->failure_hr = hr;
@@ -841,7 +848,8 @@ VSS_PUBLIC int vss_bcd_component_get_failure(
         return 0;
 }
 
-const char *check_roll_forward(VSS_ROLLFORWARD_TYPE type, const char *point, bool *ret_point) {
+const char *
+metadata_check_roll_forward(VSS_ROLLFORWARD_TYPE type, const char *point, bool *ret_point) {
         *ret_point = false;
         if (!vss_rollforward_type_to_string(type))
                 return "must be a VSS_ROLLFORWARD_TYPE";
@@ -850,7 +858,7 @@ const char *check_roll_forward(VSS_ROLLFORWARD_TYPE type, const char *point, boo
                 return "is required with VSS_RF_PARTIAL";
         if (type != VSS_RF_PARTIAL && point)
                 return "is only allowed with VSS_RF_PARTIAL";
-        return check_text(point);
+        return metadata_check_text(point);
 }
 
 VSS_PUBLIC int vss_bcd_component_set_roll_forward(
@@ -860,9 +868,9 @@ VSS_PUBLIC int vss_bcd_component_set_roll_forward(
         vss_assert_return(c, -EINVAL);
         if (point && !*point)
                 point = NULL;
-        vss_assert_return(!check_roll_forward(type, point, &which), -EINVAL);
+        vss_assert_return(!metadata_check_roll_forward(type, point, &which), -EINVAL);
 
-        int r = replace_optional(&c->roll_forward_point, point);
+        int r = metadata_replace_optional(&c->roll_forward_point, point);
         if (r < 0)
                 return r;
         c->roll_forward_type = type;

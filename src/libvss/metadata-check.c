@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* Building blocks of the documents: owned-pointer arrays, optional strings, the rule checks that
- * setters and validators share (docs/DOCUMENTS.md §5), and error messages. */
+/* Building blocks of the documents: optional strings, the rule checks that setters and
+ * validators share (docs/DOCUMENTS.md §5), and error messages. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,34 +10,7 @@
 #include "metadata-internal.h"
 #include "utf8.h"
 
-int ptr_array_push(PtrArray *a, void *item, size_t max) {
-        assert(a);
-        assert(item);
-
-        if (a->n >= max)
-                return -E2BIG;
-        if (a->n == a->allocated) {
-                size_t k = a->allocated == 0 ? 4 : a->allocated * 2;
-                void **p = reallocarray(a->items, k, sizeof(void *));
-                if (!p)
-                        return -ENOMEM;
-                a->items = p;
-                a->allocated = k;
-        }
-        a->items[a->n++] = item;
-        return 0;
-}
-
-void ptr_array_done(PtrArray *a, void (*free_func)(void *)) {
-        assert(a);
-
-        for (size_t i = 0; i < a->n; i++)
-                free_func(a->items[i]);
-        free(a->items);
-        *a = (PtrArray){};
-}
-
-int strdup_optional(const char *s, char **ret) {
+int metadata_strdup_optional(const char *s, char **ret) {
         assert(ret);
 
         if (!s || !*s) {
@@ -48,13 +21,13 @@ int strdup_optional(const char *s, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-int replace_optional(char **dst, const char *s) {
+int metadata_replace_optional(char **dst, const char *s) {
         char *copy = NULL;
         int r;
 
         assert(dst);
 
-        r = strdup_optional(s, &copy);
+        r = metadata_strdup_optional(s, &copy);
         if (r < 0)
                 return r;
         free(*dst);
@@ -62,7 +35,7 @@ int replace_optional(char **dst, const char *s) {
         return 0;
 }
 
-const char *check_string(const char *s, size_t max) {
+const char *metadata_check_string(const char *s, size_t max) {
         if (!s)
                 return NULL;
         size_t n = strnlen(s, max + 1);
@@ -74,15 +47,15 @@ const char *check_string(const char *s, size_t max) {
         return NULL;
 }
 
-const char *check_name(const char *s) {
+const char *metadata_check_name(const char *s) {
         if (!s || !*s)
                 return "must not be empty";
         if (strchr(s, '\\'))
                 return "must not contain '\\'";
-        return check_string(s, VSS_METADATA_STRING_MAX);
+        return metadata_check_string(s, VSS_METADATA_STRING_MAX);
 }
 
-const char *check_logical_path(const char *s) {
+const char *metadata_check_logical_path(const char *s) {
         if (!s)
                 return "must not be null";
         if (*s == '\\')
@@ -92,7 +65,7 @@ const char *check_logical_path(const char *s) {
                 return "must not end with '\\'";
         if (strstr(s, "\\\\"))
                 return "must not contain an empty segment";
-        return check_string(s, VSS_METADATA_STRING_MAX);
+        return metadata_check_string(s, VSS_METADATA_STRING_MAX);
 }
 
 /* Length of the machine name in "\\machine\..." or "\\machine"; 0 if 's' has no such prefix or
@@ -103,11 +76,11 @@ static size_t remote_machine_length(const char *s) {
         return strcspn(s + 2, "\\");
 }
 
-const char *check_dependency_logical_path(const char *s) {
+const char *metadata_check_dependency_logical_path(const char *s) {
         if (!s)
                 return "must not be null";
         if (s[0] != '\\' || s[1] != '\\')
-                return check_logical_path(s);
+                return metadata_check_logical_path(s);
 
         /* "\\machine", or "\\machine\" followed by a logical path on that machine. */
         size_t m = remote_machine_length(s);
@@ -115,14 +88,14 @@ const char *check_dependency_logical_path(const char *s) {
                 return "must name a machine after '\\\\'";
         const char *rest = s + 2 + m;
         if (*rest == '\\') {
-                const char *e = check_logical_path(rest + 1);
+                const char *e = metadata_check_logical_path(rest + 1);
                 if (e)
                         return e;
         }
-        return check_string(s, VSS_METADATA_STRING_MAX);
+        return metadata_check_string(s, VSS_METADATA_STRING_MAX);
 }
 
-const char *check_dependency_name(const char *s) {
+const char *metadata_check_dependency_name(const char *s) {
         if (!s || !*s)
                 return "must not be empty";
         if (s[0] == '\\' && s[1] == '\\') {
@@ -132,38 +105,38 @@ const char *check_dependency_name(const char *s) {
                 const char *rest = s + 2 + m;
                 if (*rest != '\\' || !rest[1])
                         return "must name a component after the machine";
-                const char *e = check_logical_path(rest + 1);
+                const char *e = metadata_check_logical_path(rest + 1);
                 if (e)
                         return e;
-                return check_string(s, VSS_METADATA_STRING_MAX);
+                return metadata_check_string(s, VSS_METADATA_STRING_MAX);
         }
-        return check_name(s);
+        return metadata_check_name(s);
 }
 
-const char *check_dependency_target(const char *logical_path, const char *name) {
+const char *metadata_check_dependency_target(const char *logical_path, const char *name) {
         if (name && name[0] == '\\' && name[1] == '\\' && logical_path && *logical_path)
                 return "a remote name (starting with '\\\\') needs an empty logical path";
         return NULL;
 }
 
-const char *check_path(const char *s) {
+const char *metadata_check_path(const char *s) {
         if (!s || !*s)
                 return "must not be empty";
         if (strpbrk(s, "*?"))
                 return "must not contain a wildcard";
-        return check_string(s, VSS_METADATA_STRING_MAX);
+        return metadata_check_string(s, VSS_METADATA_STRING_MAX);
 }
 
-const char *check_filespec(const char *s) {
+const char *metadata_check_filespec(const char *s) {
         if (!s || !*s)
                 return "must not be empty";
         if (strpbrk(s, "/\\"))
                 return "must not contain a directory separator";
-        return check_string(s, VSS_METADATA_STRING_MAX);
+        return metadata_check_string(s, VSS_METADATA_STRING_MAX);
 }
 
-const char *check_filename(const char *s) {
-        const char *e = check_filespec(s);
+const char *metadata_check_filename(const char *s) {
+        const char *e = metadata_check_filespec(s);
         if (e)
                 return e;
         if (strpbrk(s, "*?"))
@@ -171,22 +144,22 @@ const char *check_filename(const char *s) {
         return NULL;
 }
 
-const char *check_text(const char *s) {
-        return check_string(s, VSS_METADATA_TEXT_MAX);
+const char *metadata_check_text(const char *s) {
+        return metadata_check_string(s, VSS_METADATA_TEXT_MAX);
 }
 
-const char *check_partial_ranges(const char *s) {
+const char *metadata_check_partial_ranges(const char *s) {
         if (!s || !*s)
                 return "must not be empty";
-        const char *e = check_text(s);
+        const char *e = metadata_check_text(s);
         if (e)
                 return e;
         if (vss_ranges_is_file_reference(s))
-                return check_path(s);
-        return check_inline_ranges(s, NULL);
+                return metadata_check_path(s);
+        return metadata_check_inline_ranges(s, NULL);
 }
 
-const char *check_backup_schema(uint32_t schema) {
+const char *metadata_check_backup_schema(uint32_t schema) {
         uint32_t defined = 0;
         const uint32_t levels = VSS_BS_INCREMENTAL | VSS_BS_DIFFERENTIAL;
 
@@ -207,7 +180,7 @@ const char *check_backup_schema(uint32_t schema) {
         return NULL;
 }
 
-uint32_t snapshot_attributes_defined(void) {
+uint32_t metadata_snapshot_attributes_defined(void) {
         uint32_t defined = 0;
 
         for (uint32_t bit = 1; bit != 0; bit <<= 1U)
@@ -216,13 +189,13 @@ uint32_t snapshot_attributes_defined(void) {
         return defined;
 }
 
-const char *check_snapshot_context(uint32_t context) {
+const char *metadata_check_snapshot_context(uint32_t context) {
         if (context == UINT32_MAX)
                 return "VSS_CTX_ALL is only for queries, not a document's context";
         if (!vss_snapshot_context_to_string(
                             (VSS_SNAPSHOT_CONTEXT) (context & SNAPSHOT_CONTEXT_BITS)))
                 return "must be a VSS_SNAPSHOT_CONTEXT";
-        if ((context & ~SNAPSHOT_CONTEXT_BITS & ~snapshot_attributes_defined()) != 0)
+        if ((context & ~SNAPSHOT_CONTEXT_BITS & ~metadata_snapshot_attributes_defined()) != 0)
                 return "must not contain undefined attribute bits";
         return NULL;
 }
@@ -244,19 +217,20 @@ static const char *backup_type_mask_name(uint32_t bit) {
         return vss_file_spec_backup_type_to_string((VSS_FILE_SPEC_BACKUP_TYPE) bit);
 }
 
-const char *check_component_flags(uint32_t flags) {
+const char *metadata_check_component_flags(uint32_t flags) {
         if ((flags & ~mask_defined(component_flag_name)) != 0)
                 return "must not contain undefined bits";
         return NULL;
 }
 
-const char *check_backup_type_mask(uint32_t mask) {
+const char *metadata_check_backup_type_mask(uint32_t mask) {
         if ((mask & ~mask_defined(backup_type_mask_name)) != 0)
                 return "must not contain undefined bits";
         return NULL;
 }
 
-bool logical_path_is_within(const char *lp, const char *set_logical_path, const char *set_name) {
+bool metadata_logical_path_is_within(
+                const char *lp, const char *set_logical_path, const char *set_name) {
         size_t n = strlen(set_logical_path), m = strlen(set_name);
 
         /* Compares against set_logical_path + "\\" + set_name without building it. */
@@ -270,7 +244,7 @@ bool logical_path_is_within(const char *lp, const char *set_logical_path, const 
         return lp[m] == 0 || lp[m] == '\\';
 }
 
-bool component_key_equal(const char *lp1, const char *name1, const char *lp2, const char *name2) {
+bool metadata_key_equal(const char *lp1, const char *name1, const char *lp2, const char *name2) {
         return streq(lp1, lp2) && streq(name1, name2);
 }
 
@@ -294,7 +268,7 @@ int metadata_error(char **reterr, int code, const char *format, ...) {
         return r;
 }
 
-const char *quote_for_message(const char *s, char *buf, size_t buf_size) {
+const char *metadata_quote(const char *s, char *buf, size_t buf_size) {
         assert(buf);
         assert(buf_size >= 4);
 

@@ -13,20 +13,7 @@
 #include <vss/vss.h>
 
 #include "macro.h"
-
-/* A growable array of owned pointers. Elements never move once added (only the array of
- * pointers does), so pointers to them can be handed out as borrowed. */
-typedef struct PtrArray {
-        void **items;
-        size_t n;
-        size_t allocated;
-} PtrArray;
-
-/* Appends 'item'; on failure (-ENOMEM, or -E2BIG beyond 'max') the array is unchanged and the
- * caller still owns 'item'. */
-int ptr_array_push(PtrArray *a, void *item, size_t max);
-/* Frees every element with 'free_func' and the array itself. */
-void ptr_array_done(PtrArray *a, void (*free_func)(void *));
+#include "ptr-array.h"
 
 /* What a file descriptor describes; decides which fields it uses and how it is serialized. */
 typedef enum FiledescKind {
@@ -187,14 +174,14 @@ struct vss_bcd {
 
 /* ---- Object lifetime (metadata-wmd.c, metadata-bcd.c) -------------------------------------- */
 
-vss_wm_filedesc *filedesc_new(FiledescKind kind);
-vss_wm_filedesc *filedesc_free(vss_wm_filedesc *f);
-DEFINE_CLEANUP_FUNC(vss_wm_filedesc, filedesc_free)
-void filedesc_free_void(void *p);
+vss_wm_filedesc *wm_filedesc_new(FiledescKind kind);
+vss_wm_filedesc *wm_filedesc_free(vss_wm_filedesc *f);
+DEFINE_CLEANUP_FUNC(vss_wm_filedesc, wm_filedesc_free)
+void wm_filedesc_free_void(void *p);
 
-vss_wm_dependency *dependency_free(vss_wm_dependency *d);
-DEFINE_CLEANUP_FUNC(vss_wm_dependency, dependency_free)
-void dependency_free_void(void *p);
+vss_wm_dependency *wm_dependency_free(vss_wm_dependency *d);
+DEFINE_CLEANUP_FUNC(vss_wm_dependency, wm_dependency_free)
+void wm_dependency_free_void(void *p);
 
 vss_wm_component *wm_component_new(void);
 vss_wm_component *wm_component_free(vss_wm_component *c);
@@ -232,7 +219,7 @@ DEFINE_CLEANUP_FUNC(vss_bcd, vss_bcd_free)
 
 /* Checks and appends a file descriptor without a mask to a BCD component list (new targets,
  * used alternate location mappings). */
-int bcd_filedesc_add(
+int wm_filedesc_append(
                 PtrArray *list,
                 FiledescKind kind,
                 const char *path,
@@ -241,7 +228,7 @@ int bcd_filedesc_add(
                 const char *alternate_location);
 
 /* True for the restore methods that stop and start a service. */
-bool restore_method_needs_service(VSS_RESTOREMETHOD_ENUM method);
+bool wmd_restore_method_needs_service(VSS_RESTOREMETHOD_ENUM method);
 
 /* Adds a component to a BCD writer with the document's checks (shared by the raw and the
  * selection-aware adders). */
@@ -255,69 +242,71 @@ int bcd_writer_add_component_internal(
 /* ---- Strings (metadata-check.c) ----------------------------------------------------------- */
 
 /* Copies an optional string: NULL and "" both become NULL. -ENOMEM. */
-int strdup_optional(const char *s, char **ret);
+int metadata_strdup_optional(const char *s, char **ret);
 /* Replaces *dst by a copy of 's' ("" and NULL clear); -ENOMEM leaves *dst alone. */
-int replace_optional(char **dst, const char *s);
+int metadata_replace_optional(char **dst, const char *s);
 
 /* ---- Rules (metadata-check.c). Each returns NULL if the value passes, or the text of the
  * broken rule ("must not be empty"), static storage. ---------------------------------------- */
 
 /* Any string: valid UTF-8, at most 'max' bytes. NULL passes. */
-const char *check_string(const char *s, size_t max);
+const char *metadata_check_string(const char *s, size_t max);
 /* A component or dependency name: non-empty, no '\'. */
-const char *check_name(const char *s);
+const char *metadata_check_name(const char *s);
 /* A logical path: "" or names joined by '\' (no empty segment, no leading or trailing '\'). */
-const char *check_logical_path(const char *s);
+const char *metadata_check_logical_path(const char *s);
 /* A dependency target's logical path: a logical path, optionally behind "\\machine\". */
-const char *check_dependency_logical_path(const char *s);
+const char *metadata_check_dependency_logical_path(const char *s);
 /* A dependency target's name: a name, or "\\machine\" followed by a logical path ending in the
  * name. */
-const char *check_dependency_name(const char *s);
+const char *metadata_check_dependency_name(const char *s);
 /* The combination of a dependency target's logical path and name: a remote name (one starting
  * with "\\") needs an empty logical path. */
-const char *check_dependency_target(const char *logical_path, const char *name);
+const char *metadata_check_dependency_target(const char *logical_path, const char *name);
 /* A directory path: non-empty, no '*' or '?'. */
-const char *check_path(const char *s);
+const char *metadata_check_path(const char *s);
 /* A file specification: non-empty, no '/' or '\'. */
-const char *check_filespec(const char *s);
-/* A file name (partial files, directed targets): as check_filespec(), and no wildcards. */
-const char *check_filename(const char *s);
+const char *metadata_check_filespec(const char *s);
+/* A file name (partial files, directed targets): as metadata_check_filespec(), and no wildcards. */
+const char *metadata_check_filename(const char *s);
 /* An optional free-form text. */
-const char *check_text(const char *s);
+const char *metadata_check_text(const char *s);
 /* A partial file's ranges: an inline range list or an absolute ranges-file path. */
-const char *check_partial_ranges(const char *s);
+const char *metadata_check_partial_ranges(const char *s);
 /* An inline range list; stores the number of bytes it covers in *ret_total. */
-const char *check_inline_ranges(const char *s, uint64_t *ret_total);
+const char *metadata_check_inline_ranges(const char *s, uint64_t *ret_total);
 /* A VSS_BACKUP_SCHEMA mask: defined bits, and the combinations of docs/DOCUMENTS.md §5.1. */
-const char *check_backup_schema(uint32_t schema);
+const char *metadata_check_backup_schema(uint32_t schema);
 /* A snapshot context: a named context (not VSS_CTX_ALL) plus defined attribute bits. */
-const char *check_snapshot_context(uint32_t context);
+const char *metadata_check_snapshot_context(uint32_t context);
 /* Masks without undefined bits. */
-const char *check_component_flags(uint32_t flags);
-const char *check_backup_type_mask(uint32_t mask);
+const char *metadata_check_component_flags(uint32_t flags);
+const char *metadata_check_backup_type_mask(uint32_t mask);
 
 /* A directed target's two range lists: both inline lists covering as many bytes. On failure
  * *ret_source tells whether the source list is at fault. */
-const char *
-check_directed_ranges(const char *source_ranges, const char *destination_ranges, bool *ret_source);
+const char *metadata_check_directed_ranges(
+                const char *source_ranges, const char *destination_ranges, bool *ret_source);
 /* A roll-forward type and point: a named type; a point with VSS_RF_PARTIAL and only then. On
  * failure *ret_point tells whether the point is at fault. */
-const char *check_roll_forward(VSS_ROLLFORWARD_TYPE type, const char *point, bool *ret_point);
+const char *
+metadata_check_roll_forward(VSS_ROLLFORWARD_TYPE type, const char *point, bool *ret_point);
 
 /* The JSON name of a file descriptor's alternate location: "alternate_location",
  * "destination" (mappings) or "alternate_path" (new targets). */
-const char *filedesc_alternate_key(FiledescKind kind);
+const char *wm_filedesc_alternate_key(FiledescKind kind);
 
 /* The bits of VSS_SNAPSHOT_CONTEXT values, and the defined bits of the masks. */
 #define SNAPSHOT_CONTEXT_BITS 0x1DU
-uint32_t snapshot_attributes_defined(void);
+uint32_t metadata_snapshot_attributes_defined(void);
 
 /* True if the logical path 'lp' lies inside the set of component (set_logical_path, set_name):
  * lp equals its full path, or starts with it followed by '\'. Allocates nothing. */
-bool logical_path_is_within(const char *lp, const char *set_logical_path, const char *set_name);
+bool metadata_logical_path_is_within(
+                const char *lp, const char *set_logical_path, const char *set_name);
 
 /* Byte-wise (logical path, name) equality of a component-like item. */
-bool component_key_equal(const char *lp1, const char *name1, const char *lp2, const char *name2);
+bool metadata_key_equal(const char *lp1, const char *name1, const char *lp2, const char *name2);
 
 /* ---- Messages ----------------------------------------------------------------------------- */
 
@@ -329,7 +318,7 @@ int metadata_errorv(char **reterr, int code, const char *format, va_list ap) VSS
 /* Writes at most 'max' bytes of 's' into 'buf' (size max + 4), cut at a character boundary and
  * marked with "..." when cut; for quoting user strings in messages. Returns buf. */
 #define QUOTE_MAX 64U
-const char *quote_for_message(const char *s, char *buf, size_t buf_size);
+const char *metadata_quote(const char *s, char *buf, size_t buf_size);
 
 /* ---- Validation (metadata-validate.c) ---------------------------------------------------- */
 

@@ -121,7 +121,7 @@ static bool in_check_object(JsonIn *in, json_t *v, const char *const *keys) {
                 if (!known) {
                         char q[QUOTE_MAX + 4];
                         in_corrupt(in, NULL, "unknown field '%s'",
-                                   quote_for_message(key, q, sizeof q));
+                                   metadata_quote(key, q, sizeof q));
                         return false;
                 }
         }
@@ -153,7 +153,7 @@ static void in_string(JsonIn *in, json_t *obj, const char *key, bool optional, c
         const char *s = json_string_value(v);
         char *copy = NULL;
         if (optional) {
-                if (strdup_optional(s, &copy) < 0) {
+                if (metadata_strdup_optional(s, &copy) < 0) {
                         in_oom(in);
                         return;
                 }
@@ -239,7 +239,7 @@ static const char *in_name(JsonIn *in, json_t *obj, const char *key) {
 
 static void in_bad_name(JsonIn *in, const char *key, const char *type, const char *s) {
         char q[QUOTE_MAX + 4];
-        in_invalid(in, key, "unknown %s '%s'", type, quote_for_message(s, q, sizeof q));
+        in_invalid(in, key, "unknown %s '%s'", type, metadata_quote(s, q, sizeof q));
 }
 
 /* Reads an enumeration field with its name table (VSS name, name without prefix, or number). */
@@ -263,7 +263,7 @@ in_mask(JsonIn *in,
                 char q[QUOTE_MAX + 4];
                 in_invalid(in, key,
                            "must be %s names joined by '|' without undefined bits, not '%s'",
-                           type_name, quote_for_message(s, q, sizeof q));
+                           type_name, metadata_quote(s, q, sizeof q));
         }
 }
 
@@ -488,10 +488,10 @@ static vss_wm_filedesc *in_filedesc(JsonIn *in, json_t *v, FiledescKind kind) {
         if (!in_check_object(in, v, filedesc_keys[kind]))
                 return NULL;
 
-        vss_wm_filedesc *f = filedesc_new(kind);
+        vss_wm_filedesc *f = wm_filedesc_new(kind);
         if (!f) {
                 in_oom(in);
-                return filedesc_free(f);
+                return wm_filedesc_free(f);
         }
         if (filedesc_has_mask(kind))
                 f->backup_type_mask = VSS_FSBT_DEFAULT;
@@ -499,12 +499,12 @@ static vss_wm_filedesc *in_filedesc(JsonIn *in, json_t *v, FiledescKind kind) {
         in_string(in, v, "filespec", false, &f->filespec);
         in_bool(in, v, "recursive", &f->recursive);
         if (filedesc_has_alternate(kind))
-                in_string(in, v, filedesc_alternate_key(kind), true, &f->alternate_location);
+                in_string(in, v, wm_filedesc_alternate_key(kind), true, &f->alternate_location);
         if (filedesc_has_mask(kind))
                 in_mask(in, v, "backup_type_mask", vss_file_spec_backup_type_mask_from_string,
                         "VSS_FILE_SPEC_BACKUP_TYPE", &f->backup_type_mask);
         if (in->error < 0)
-                return filedesc_free(f);
+                return wm_filedesc_free(f);
         return f;
 }
 
@@ -523,7 +523,7 @@ static void in_filedesc_list(
         for (size_t i = 0; i < json_array_size(a) && in->error >= 0; i++) {
                 size_t o = path_push_index(in, i);
                 vss_wm_filedesc *f = in_filedesc(in, json_array_get(a, i), kind);
-                in_push(in, list, f, max, filedesc_free_void);
+                in_push(in, list, f, max, wm_filedesc_free_void);
                 path_pop(in, o);
         }
         path_pop(in, old);
@@ -538,13 +538,13 @@ static vss_wm_dependency *in_dependency(JsonIn *in, json_t *v) {
         vss_wm_dependency *d = calloc(1, sizeof(*d));
         if (!d || !(d->logical_path = strdup(""))) {
                 in_oom(in);
-                return dependency_free(d);
+                return wm_dependency_free(d);
         }
         in_guid(in, v, "writer_class_id", false, &d->writer_class_id);
         in_string(in, v, "logical_path", false, &d->logical_path);
         in_string(in, v, "component_name", false, &d->component_name);
         if (in->error < 0)
-                return dependency_free(d);
+                return wm_dependency_free(d);
         return d;
 }
 
@@ -602,7 +602,7 @@ static vss_wm_component *in_component(JsonIn *in, json_t *v) {
                         size_t o = path_push_index(in, i);
                         vss_wm_dependency *d = in_dependency(in, json_array_get(a, i));
                         in_push(in, &c->dependencies, d, VSS_METADATA_DEPENDENCIES_MAX,
-                                dependency_free_void);
+                                wm_dependency_free_void);
                         path_pop(in, o);
                 }
                 path_pop(in, old);
@@ -1290,7 +1290,7 @@ static void out_filedesc(JsonOut *o, json_t *array, const vss_wm_filedesc *f) {
         out_string(o, v, "filespec", f->filespec);
         out_bool(o, v, "recursive", f->recursive);
         if (filedesc_has_alternate(f->kind))
-                out_string(o, v, filedesc_alternate_key(f->kind), f->alternate_location);
+                out_string(o, v, wm_filedesc_alternate_key(f->kind), f->alternate_location);
         if (filedesc_has_mask(f->kind))
                 out_mask(o, v, "backup_type_mask", vss_file_spec_backup_type_mask_to_string,
                          f->backup_type_mask);

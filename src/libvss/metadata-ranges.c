@@ -119,7 +119,7 @@ static int add_total(const vss_range *r, void *userdata) {
         return 0;
 }
 
-const char *check_inline_ranges(const char *s, uint64_t *ret_total) {
+const char *metadata_check_inline_ranges(const char *s, uint64_t *ret_total) {
         uint64_t total = 0;
 
         int r = ranges_walk(s, add_total, &total);

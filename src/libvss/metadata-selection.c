@@ -30,7 +30,7 @@ VSS_PUBLIC int vss_component_full_path(const char *logical_path, const char *nam
 /* Whether 'a' is an ancestor (by path) of a component with logical path 'lp'. A component is
  * not its own ancestor: its logical path is its parent's full path, not its own. */
 static bool ancestor_of(const vss_wm_component *a, const char *lp) {
-        return logical_path_is_within(lp, a->logical_path, a->name);
+        return metadata_logical_path_is_within(lp, a->logical_path, a->name);
 }
 
 VSS_PUBLIC int
@@ -202,7 +202,7 @@ static const char *display_path(const char *lp, const char *name, char *buf, siz
         if (!lp)
                 lp = "";
         (void) snprintf(full, sizeof full, "%s%s%s", lp, *lp ? "\\" : "", name);
-        return quote_for_message(full, buf, size);
+        return metadata_quote(full, buf, size);
 }
 
 VSS_PUBLIC int vss_bcd_add_component(
@@ -648,8 +648,8 @@ VSS_PUBLIC int vss_bcd_is_component_restored(
 
         for (size_t j = 0; j < carrier->restore_subcomponents.n; j++) {
                 const BcdRestoreSubcomponent *s = carrier->restore_subcomponents.items[j];
-                if (component_key_equal(s->logical_path, s->name, c->logical_path, c->name) ||
-                    logical_path_is_within(c->logical_path, s->logical_path, s->name))
+                if (metadata_key_equal(s->logical_path, s->name, c->logical_path, c->name) ||
+                    metadata_logical_path_is_within(c->logical_path, s->logical_path, s->name))
                         return 1;
         }
         return 0;
@@ -683,7 +683,7 @@ VSS_PUBLIC int vss_bcd_get_needed_dependencies(
                         for (size_t k = 0; k < n && !seen; k++)
                                 seen = vss_guid_equal(&list[k]->writer_class_id,
                                                       &d->writer_class_id) &&
-                                       component_key_equal(
+                                       metadata_key_equal(
                                                        list[k]->logical_path,
                                                        list[k]->component_name, d->logical_path,
                                                        d->component_name);

@@ -28,7 +28,7 @@ static int fail(char **reterr, const char *prefix, const char *field, const char
                         return fail(reterr, (prefix), (field), rule_); \
         } while (false)
 
-const char *filedesc_alternate_key(FiledescKind kind) {
+const char *wm_filedesc_alternate_key(FiledescKind kind) {
         switch (kind) {
         case FILEDESC_MAPPING:
                 return "destination";
@@ -48,13 +48,13 @@ static const char *check_count(size_t n, size_t max) {
 }
 
 static int validate_filedesc(const vss_wm_filedesc *f, const char *prefix, char **reterr) {
-        const char *alt = filedesc_alternate_key(f->kind);
+        const char *alt = wm_filedesc_alternate_key(f->kind);
         bool file_set = f->kind == FILEDESC_FILE_GROUP || f->kind == FILEDESC_DATABASE ||
                         f->kind == FILEDESC_DATABASE_LOG;
         bool database = f->kind == FILEDESC_DATABASE || f->kind == FILEDESC_DATABASE_LOG;
 
-        CHECK(prefix, "path", check_path(f->path));
-        CHECK(prefix, "filespec", check_filespec(f->filespec));
+        CHECK(prefix, "path", metadata_check_path(f->path));
+        CHECK(prefix, "filespec", metadata_check_filespec(f->filespec));
         if (database && f->recursive)
                 return fail(reterr, prefix, "recursive", "a database file set is never recursive");
         if (f->alternate_location) {
@@ -64,11 +64,12 @@ static int validate_filedesc(const vss_wm_filedesc *f, const char *prefix, char 
                 if (f->kind == FILEDESC_EXCLUDE)
                         return fail(reterr, prefix, alt,
                                     "an exclude entry has no alternate location");
-                CHECK(prefix, alt, check_path(f->alternate_location));
+                CHECK(prefix, alt, metadata_check_path(f->alternate_location));
         } else if (f->kind == FILEDESC_MAPPING || f->kind == FILEDESC_NEW_TARGET)
                 return fail(reterr, prefix, alt, "must not be empty");
         if (file_set)
-                CHECK(prefix, "backup_type_mask", check_backup_type_mask(f->backup_type_mask));
+                CHECK(prefix, "backup_type_mask",
+                      metadata_check_backup_type_mask(f->backup_type_mask));
         else if (f->backup_type_mask != 0)
                 return fail(reterr, prefix, "backup_type_mask",
                             "only component file sets have a mask");
@@ -97,10 +98,11 @@ static int validate_identity(const vss_wmd *wmd, char **reterr) {
 
         CHECK(p, "writer_class_id", check_guid_not_null(&wmd->writer_class_id));
         CHECK(p, "writer_instance_id", check_guid_not_null(&wmd->writer_instance_id));
-        CHECK(p, "instance_name", check_string(wmd->instance_name, VSS_METADATA_STRING_MAX));
+        CHECK(p, "instance_name",
+              metadata_check_string(wmd->instance_name, VSS_METADATA_STRING_MAX));
         if (!wmd->writer_name || !*wmd->writer_name)
                 return fail(reterr, p, "writer_name", "must not be empty");
-        CHECK(p, "writer_name", check_string(wmd->writer_name, VSS_METADATA_STRING_MAX));
+        CHECK(p, "writer_name", metadata_check_string(wmd->writer_name, VSS_METADATA_STRING_MAX));
         if (!vss_usage_type_to_string(wmd->usage_type))
                 return fail(reterr, p, "usage_type", "must be a VSS_USAGE_TYPE");
         if (wmd->usage_type == VSS_UT_UNDEFINED)
@@ -128,10 +130,10 @@ static int validate_restore_method(const vss_wmd *wmd, char **reterr) {
                 return fail(reterr, p, "method",
                             "VSS_RME_RESTORE_TO_ALTERNATE_LOCATION needs at least one alternate "
                             "location mapping");
-        CHECK(p, "service", check_string(wmd->restore_service, VSS_METADATA_STRING_MAX));
-        if (restore_method_needs_service(wmd->restore_method) && !wmd->restore_service)
+        CHECK(p, "service", metadata_check_string(wmd->restore_service, VSS_METADATA_STRING_MAX));
+        if (wmd_restore_method_needs_service(wmd->restore_method) && !wmd->restore_service)
                 return fail(reterr, p, "service", "is required by this restore method");
-        CHECK(p, "user_procedure", check_text(wmd->restore_user_procedure));
+        CHECK(p, "user_procedure", metadata_check_text(wmd->restore_user_procedure));
         if (!vss_writer_restore_to_string(wmd->writer_restore))
                 return fail(reterr, p, "writer_restore", "must be a VSS_WRITERRESTORE_ENUM");
         if (wmd->writer_restore == VSS_WRE_UNDEFINED)
@@ -148,10 +150,10 @@ static int validate_dependency(
         const vss_wm_dependency *d = c->dependencies.items[index];
 
         CHECK(prefix, "writer_class_id", check_guid_not_null(&d->writer_class_id));
-        CHECK(prefix, "logical_path", check_dependency_logical_path(d->logical_path));
-        CHECK(prefix, "component_name", check_dependency_name(d->component_name));
+        CHECK(prefix, "logical_path", metadata_check_dependency_logical_path(d->logical_path));
+        CHECK(prefix, "component_name", metadata_check_dependency_name(d->component_name));
         CHECK(prefix, "component_name",
-              check_dependency_target(d->logical_path, d->component_name));
+              metadata_check_dependency_target(d->logical_path, d->component_name));
 
         bool remote = (d->logical_path[0] == '\\' && d->logical_path[1] == '\\') ||
                       (d->component_name[0] == '\\' && d->component_name[1] == '\\');
@@ -163,7 +165,7 @@ static int validate_dependency(
         for (size_t k = 0; k < index; k++) {
                 const vss_wm_dependency *e = c->dependencies.items[k];
                 if (vss_guid_equal(&d->writer_class_id, &e->writer_class_id) &&
-                    component_key_equal(
+                    metadata_key_equal(
                                     d->logical_path, d->component_name, e->logical_path,
                                     e->component_name)) {
                         char rule[64];
@@ -211,21 +213,21 @@ static int validate_component(const vss_wmd *wmd, size_t index, char **reterr) {
                 return fail(reterr, p, "type", "must be a VSS_COMPONENT_TYPE");
         if (c->type == VSS_CT_UNDEFINED)
                 return fail(reterr, p, "type", "must not be VSS_CT_UNDEFINED");
-        CHECK(p, "logical_path", check_logical_path(c->logical_path));
-        CHECK(p, "name", check_name(c->name));
+        CHECK(p, "logical_path", metadata_check_logical_path(c->logical_path));
+        CHECK(p, "name", metadata_check_name(c->name));
         for (size_t k = 0; k < index; k++) {
                 const vss_wm_component *e = wmd->components.items[k];
-                if (component_key_equal(c->logical_path, c->name, e->logical_path, e->name)) {
+                if (metadata_key_equal(c->logical_path, c->name, e->logical_path, e->name)) {
                         char rule[96];
                         (void) snprintf(rule, sizeof rule,
                                         "repeats the logical path and name of components[%zu]", k);
                         return fail(reterr, p, "name", rule);
                 }
         }
-        CHECK(p, "caption", check_string(c->caption, VSS_METADATA_STRING_MAX));
+        CHECK(p, "caption", metadata_check_string(c->caption, VSS_METADATA_STRING_MAX));
         if (c->icon_size > VSS_METADATA_ICON_MAX)
                 return fail(reterr, p, "icon", "must not be larger than 65536 bytes");
-        CHECK(p, "component_flags", check_component_flags(c->flags));
+        CHECK(p, "component_flags", metadata_check_component_flags(c->flags));
 
         r = validate_file_sets(c, &c->files, p, "file_groups", VSS_CT_FILEGROUP, reterr);
         if (r < 0)
@@ -287,7 +289,7 @@ int wmd_validate_internal(const vss_wmd *wmd, char **reterr) {
         if (r < 0)
                 return r;
 
-        CHECK("", "backup_schema", check_backup_schema(wmd->backup_schema));
+        CHECK("", "backup_schema", metadata_check_backup_schema(wmd->backup_schema));
 
         r = validate_filedesc_list(
                         &wmd->alternate_location_mappings, "alternate_location_mappings",
@@ -347,31 +349,32 @@ VSS_PUBLIC int vss_wmd_validate(const vss_wmd *wmd, char **reterr_message) {
 /* ---- BCD ------------------------------------------------------------------------------------ */
 
 static int validate_partial_file(const BcdPartialFile *pf, const char *prefix, char **reterr) {
-        CHECK(prefix, "path", check_path(pf->path));
-        CHECK(prefix, "filename", check_filename(pf->filename));
-        CHECK(prefix, "ranges", check_partial_ranges(pf->ranges));
-        CHECK(prefix, "metadata", check_text(pf->metadata));
+        CHECK(prefix, "path", metadata_check_path(pf->path));
+        CHECK(prefix, "filename", metadata_check_filename(pf->filename));
+        CHECK(prefix, "ranges", metadata_check_partial_ranges(pf->ranges));
+        CHECK(prefix, "metadata", metadata_check_text(pf->metadata));
         return 0;
 }
 
 static int
 validate_differenced_file(const BcdDifferencedFile *d, const char *prefix, char **reterr) {
-        CHECK(prefix, "path", check_path(d->path));
-        CHECK(prefix, "filespec", check_filespec(d->filespec));
-        CHECK(prefix, "last_modify_lsn", check_text(d->last_modify_lsn));
+        CHECK(prefix, "path", metadata_check_path(d->path));
+        CHECK(prefix, "filespec", metadata_check_filespec(d->filespec));
+        CHECK(prefix, "last_modify_lsn", metadata_check_text(d->last_modify_lsn));
         return 0;
 }
 
 static int validate_directed_target(const BcdDirectedTarget *t, const char *prefix, char **reterr) {
         bool source;
 
-        CHECK(prefix, "source_path", check_path(t->source_path));
-        CHECK(prefix, "source_filename", check_filename(t->source_filename));
-        CHECK(prefix, "source_ranges", check_text(t->source_ranges));
-        CHECK(prefix, "destination_path", check_path(t->destination_path));
-        CHECK(prefix, "destination_filename", check_filename(t->destination_filename));
-        CHECK(prefix, "destination_ranges", check_text(t->destination_ranges));
-        const char *e = check_directed_ranges(t->source_ranges, t->destination_ranges, &source);
+        CHECK(prefix, "source_path", metadata_check_path(t->source_path));
+        CHECK(prefix, "source_filename", metadata_check_filename(t->source_filename));
+        CHECK(prefix, "source_ranges", metadata_check_text(t->source_ranges));
+        CHECK(prefix, "destination_path", metadata_check_path(t->destination_path));
+        CHECK(prefix, "destination_filename", metadata_check_filename(t->destination_filename));
+        CHECK(prefix, "destination_ranges", metadata_check_text(t->destination_ranges));
+        const char *e = metadata_check_directed_ranges(
+                        t->source_ranges, t->destination_ranges, &source);
         if (e)
                 return fail(reterr, prefix, source ? "source_ranges" : "destination_ranges", e);
         return 0;
@@ -422,15 +425,15 @@ validate_restore_subcomponents(const vss_bcd_component *c, const char *p, char *
         for (size_t j = 0; j < c->restore_subcomponents.n; j++) {
                 const BcdRestoreSubcomponent *s = c->restore_subcomponents.items[j];
                 (void) snprintf(prefix, sizeof prefix, "%s.restore_subcomponents[%zu]", p, j);
-                CHECK(prefix, "logical_path", check_logical_path(s->logical_path));
-                CHECK(prefix, "name", check_name(s->name));
-                if (!logical_path_is_within(s->logical_path, c->logical_path, c->name))
+                CHECK(prefix, "logical_path", metadata_check_logical_path(s->logical_path));
+                CHECK(prefix, "name", metadata_check_name(s->name));
+                if (!metadata_logical_path_is_within(s->logical_path, c->logical_path, c->name))
                         return fail(reterr, prefix, "logical_path",
                                     "must lie within the component's set (start with its full "
                                     "path)");
                 for (size_t k = 0; k < j; k++) {
                         const BcdRestoreSubcomponent *e = c->restore_subcomponents.items[k];
-                        if (component_key_equal(
+                        if (metadata_key_equal(
                                             s->logical_path, s->name, e->logical_path, e->name)) {
                                 char rule[64];
                                 (void) snprintf(rule, sizeof rule,
@@ -454,11 +457,11 @@ static int validate_bcd_component(const vss_bcd_writer *w, size_t wi, size_t ind
                 return fail(reterr, p, "type", "must be a VSS_COMPONENT_TYPE");
         if (c->type == VSS_CT_UNDEFINED)
                 return fail(reterr, p, "type", "must not be VSS_CT_UNDEFINED");
-        CHECK(p, "logical_path", check_logical_path(c->logical_path));
-        CHECK(p, "name", check_name(c->name));
+        CHECK(p, "logical_path", metadata_check_logical_path(c->logical_path));
+        CHECK(p, "name", metadata_check_name(c->name));
         for (size_t k = 0; k < index; k++) {
                 const vss_bcd_component *e = w->components.items[k];
-                if (component_key_equal(c->logical_path, c->name, e->logical_path, e->name)) {
+                if (metadata_key_equal(c->logical_path, c->name, e->logical_path, e->name)) {
                         char rule[96];
                         (void) snprintf(rule, sizeof rule,
                                         "repeats the logical path and name of components[%zu]", k);
@@ -466,12 +469,12 @@ static int validate_bcd_component(const vss_bcd_writer *w, size_t wi, size_t ind
                 }
         }
 
-        CHECK(p, "backup_options", check_text(c->backup_options));
-        CHECK(p, "restore_options", check_text(c->restore_options));
-        CHECK(p, "backup_metadata", check_text(c->backup_metadata));
-        CHECK(p, "restore_metadata", check_text(c->restore_metadata));
-        CHECK(p, "backup_stamp", check_text(c->backup_stamp));
-        CHECK(p, "previous_backup_stamp", check_text(c->previous_backup_stamp));
+        CHECK(p, "backup_options", metadata_check_text(c->backup_options));
+        CHECK(p, "restore_options", metadata_check_text(c->restore_options));
+        CHECK(p, "backup_metadata", metadata_check_text(c->backup_metadata));
+        CHECK(p, "restore_metadata", metadata_check_text(c->restore_metadata));
+        CHECK(p, "backup_stamp", metadata_check_text(c->backup_stamp));
+        CHECK(p, "previous_backup_stamp", metadata_check_text(c->previous_backup_stamp));
 
         r = validate_list(&c->partial_files, p, "partial_files", check_partial_file_item, reterr);
         if (r < 0)
@@ -509,18 +512,19 @@ static int validate_bcd_component(const vss_bcd_writer *w, size_t wi, size_t ind
                 return fail(reterr, p, "file_restore_status", "must be a VSS_FILE_RESTORE_STATUS");
 
         (void) snprintf(q, sizeof q, "%s.failure_messages", p);
-        CHECK(q, "prepare_for_backup", check_text(c->prepare_for_backup_failure_message));
-        CHECK(q, "post_snapshot", check_text(c->post_snapshot_failure_message));
-        CHECK(q, "pre_restore", check_text(c->pre_restore_failure_message));
-        CHECK(q, "post_restore", check_text(c->post_restore_failure_message));
+        CHECK(q, "prepare_for_backup", metadata_check_text(c->prepare_for_backup_failure_message));
+        CHECK(q, "post_snapshot", metadata_check_text(c->post_snapshot_failure_message));
+        CHECK(q, "pre_restore", metadata_check_text(c->pre_restore_failure_message));
+        CHECK(q, "post_restore", metadata_check_text(c->post_restore_failure_message));
         (void) snprintf(q, sizeof q, "%s.failure", p);
-        CHECK(q, "application_message", check_text(c->failure_message));
+        CHECK(q, "application_message", metadata_check_text(c->failure_message));
 
         (void) snprintf(q, sizeof q, "%s.roll_forward", p);
-        const char *e = check_roll_forward(c->roll_forward_type, c->roll_forward_point, &point);
+        const char *e = metadata_check_roll_forward(
+                        c->roll_forward_type, c->roll_forward_point, &point);
         if (e)
                 return fail(reterr, q, point ? "point" : "type", e);
-        CHECK(p, "restore_name", check_text(c->restore_name));
+        CHECK(p, "restore_name", metadata_check_text(c->restore_name));
         return 0;
 }
 
@@ -534,7 +538,7 @@ int bcd_validate_internal(const vss_bcd *bcd, char **reterr) {
                 return fail(reterr, "backup_state", "backup_type", "must be a VSS_BACKUP_TYPE");
         if (!vss_restore_type_to_string(bcd->restore_type))
                 return fail(reterr, "", "restore_type", "must be a VSS_RESTORE_TYPE");
-        CHECK("", "snapshot_context", check_snapshot_context(bcd->snapshot_context));
+        CHECK("", "snapshot_context", metadata_check_snapshot_context(bcd->snapshot_context));
 
         CHECK("", "writers", check_count(bcd->writers.n, VSS_METADATA_WRITERS_MAX));
         for (size_t i = 0; i < bcd->writers.n; i++) {
@@ -543,7 +547,8 @@ int bcd_validate_internal(const vss_bcd *bcd, char **reterr) {
                 (void) snprintf(p, sizeof p, "writers[%zu]", i);
                 CHECK(p, "instance_id", check_guid_not_null(&w->instance_id));
                 CHECK(p, "class_id", check_guid_not_null(&w->class_id));
-                CHECK(p, "instance_name", check_string(w->instance_name, VSS_METADATA_STRING_MAX));
+                CHECK(p, "instance_name",
+                      metadata_check_string(w->instance_name, VSS_METADATA_STRING_MAX));
                 for (size_t k = 0; k < i; k++) {
                         const vss_bcd_writer *e = bcd->writers.items[k];
                         if (vss_guid_equal(&w->instance_id, &e->instance_id) &&

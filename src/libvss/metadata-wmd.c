@@ -10,7 +10,7 @@
 
 /* ---- Lifetime ------------------------------------------------------------------------------ */
 
-vss_wm_filedesc *filedesc_new(FiledescKind kind) {
+vss_wm_filedesc *wm_filedesc_new(FiledescKind kind) {
         vss_wm_filedesc *f = calloc(1, sizeof(*f));
         if (!f)
                 return NULL;
@@ -18,7 +18,7 @@ vss_wm_filedesc *filedesc_new(FiledescKind kind) {
         return f;
 }
 
-vss_wm_filedesc *filedesc_free(vss_wm_filedesc *f) {
+vss_wm_filedesc *wm_filedesc_free(vss_wm_filedesc *f) {
         if (!f)
                 return NULL;
         free(f->path);
@@ -28,11 +28,11 @@ vss_wm_filedesc *filedesc_free(vss_wm_filedesc *f) {
         return NULL;
 }
 
-void filedesc_free_void(void *p) {
-        (void) filedesc_free(p);
+void wm_filedesc_free_void(void *p) {
+        (void) wm_filedesc_free(p);
 }
 
-vss_wm_dependency *dependency_free(vss_wm_dependency *d) {
+vss_wm_dependency *wm_dependency_free(vss_wm_dependency *d) {
         if (!d)
                 return NULL;
         free(d->logical_path);
@@ -41,8 +41,8 @@ vss_wm_dependency *dependency_free(vss_wm_dependency *d) {
         return NULL;
 }
 
-void dependency_free_void(void *p) {
-        (void) dependency_free(p);
+void wm_dependency_free_void(void *p) {
+        (void) wm_dependency_free(p);
 }
 
 vss_wm_component *wm_component_new(void) {
@@ -56,10 +56,10 @@ vss_wm_component *wm_component_free(vss_wm_component *c) {
         free(c->name);
         free(c->caption);
         free(c->icon);
-        ptr_array_done(&c->files, filedesc_free_void);
-        ptr_array_done(&c->database_files, filedesc_free_void);
-        ptr_array_done(&c->database_log_files, filedesc_free_void);
-        ptr_array_done(&c->dependencies, dependency_free_void);
+        ptr_array_done(&c->files, wm_filedesc_free_void);
+        ptr_array_done(&c->database_files, wm_filedesc_free_void);
+        ptr_array_done(&c->database_log_files, wm_filedesc_free_void);
+        ptr_array_done(&c->dependencies, wm_dependency_free_void);
         free(c);
         return NULL;
 }
@@ -87,10 +87,10 @@ VSS_PUBLIC vss_wmd *vss_wmd_free(vss_wmd *wmd) {
         free(wmd->writer_name);
         free(wmd->restore_service);
         free(wmd->restore_user_procedure);
-        ptr_array_done(&wmd->alternate_location_mappings, filedesc_free_void);
-        ptr_array_done(&wmd->exclude_files, filedesc_free_void);
-        ptr_array_done(&wmd->exclude_files_from_snapshot, filedesc_free_void);
-        ptr_array_done(&wmd->include_files, filedesc_free_void);
+        ptr_array_done(&wmd->alternate_location_mappings, wm_filedesc_free_void);
+        ptr_array_done(&wmd->exclude_files, wm_filedesc_free_void);
+        ptr_array_done(&wmd->exclude_files_from_snapshot, wm_filedesc_free_void);
+        ptr_array_done(&wmd->include_files, wm_filedesc_free_void);
         ptr_array_done(&wmd->components, wm_component_free_void);
         free(wmd);
         return NULL;
@@ -124,9 +124,9 @@ VSS_PUBLIC const vss_guid *vss_wmd_get_writer_instance_id(const vss_wmd *wmd) {
 
 VSS_PUBLIC int vss_wmd_set_instance_name(vss_wmd *wmd, const char *instance_name) {
         vss_assert_return(wmd, -EINVAL);
-        vss_assert_return(!check_string(instance_name, VSS_METADATA_STRING_MAX), -EINVAL);
+        vss_assert_return(!metadata_check_string(instance_name, VSS_METADATA_STRING_MAX), -EINVAL);
 
-        return replace_optional(&wmd->instance_name, instance_name);
+        return metadata_replace_optional(&wmd->instance_name, instance_name);
 }
 
 VSS_PUBLIC const char *vss_wmd_get_instance_name(const vss_wmd *wmd) {
@@ -136,9 +136,9 @@ VSS_PUBLIC const char *vss_wmd_get_instance_name(const vss_wmd *wmd) {
 VSS_PUBLIC int vss_wmd_set_writer_name(vss_wmd *wmd, const char *writer_name) {
         vss_assert_return(wmd, -EINVAL);
         vss_assert_return(writer_name && *writer_name, -EINVAL);
-        vss_assert_return(!check_string(writer_name, VSS_METADATA_STRING_MAX), -EINVAL);
+        vss_assert_return(!metadata_check_string(writer_name, VSS_METADATA_STRING_MAX), -EINVAL);
 
-        return replace_optional(&wmd->writer_name, writer_name);
+        return metadata_replace_optional(&wmd->writer_name, writer_name);
 }
 
 VSS_PUBLIC const char *vss_wmd_get_writer_name(const vss_wmd *wmd) {
@@ -213,7 +213,7 @@ VSS_PUBLIC uint32_t vss_wmd_get_freeze_timeout(const vss_wmd *wmd) {
 
 /* ---- Restore method and schema -------------------------------------------------------------- */
 
-bool restore_method_needs_service(VSS_RESTOREMETHOD_ENUM method) {
+bool wmd_restore_method_needs_service(VSS_RESTOREMETHOD_ENUM method) {
         return method == VSS_RME_STOP_RESTORE_START || method == VSS_RME_RESTORE_STOP_START;
 }
 
@@ -235,14 +235,16 @@ VSS_PUBLIC int vss_wmd_set_restore_method(
                         writer_restore != VSS_WRE_UNDEFINED &&
                                         vss_writer_restore_to_string(writer_restore),
                         -EINVAL);
-        vss_assert_return(!check_string(service, VSS_METADATA_STRING_MAX), -EINVAL);
-        vss_assert_return(!check_text(user_procedure), -EINVAL);
-        vss_assert_return(!restore_method_needs_service(method) || (service && *service), -EINVAL);
+        vss_assert_return(!metadata_check_string(service, VSS_METADATA_STRING_MAX), -EINVAL);
+        vss_assert_return(!metadata_check_text(user_procedure), -EINVAL);
+        vss_assert_return(
+                        !wmd_restore_method_needs_service(method) || (service && *service),
+                        -EINVAL);
 
-        r = strdup_optional(service, &s);
+        r = metadata_strdup_optional(service, &s);
         if (r < 0)
                 return r;
-        r = strdup_optional(user_procedure, &u);
+        r = metadata_strdup_optional(user_procedure, &u);
         if (r < 0)
                 return r;
 
@@ -278,7 +280,7 @@ VSS_PUBLIC bool vss_wmd_get_reboot_required(const vss_wmd *wmd) {
 
 VSS_PUBLIC int vss_wmd_set_backup_schema(vss_wmd *wmd, uint32_t schema) {
         vss_assert_return(wmd, -EINVAL);
-        vss_assert_return(!check_backup_schema(schema), -EINVAL);
+        vss_assert_return(!metadata_check_backup_schema(schema), -EINVAL);
 
         wmd->backup_schema = schema;
         return 0;
@@ -305,24 +307,24 @@ filedesc_make(FiledescKind kind,
 
         assert(ret);
 
-        if (check_path(path) || check_filespec(filespec))
+        if (metadata_check_path(path) || metadata_check_filespec(filespec))
                 return -EINVAL;
         if (alternate_location && *alternate_location) {
-                if (!alternate_allowed || check_path(alternate_location))
+                if (!alternate_allowed || metadata_check_path(alternate_location))
                         return -EINVAL;
         } else if (alternate_required)
                 return -EINVAL;
-        if (check_backup_type_mask(mask))
+        if (metadata_check_backup_type_mask(mask))
                 return -EINVAL;
 
-        vss_wm_filedesc *f = filedesc_new(kind);
+        vss_wm_filedesc *f = wm_filedesc_new(kind);
         if (!f)
                 return -ENOMEM;
         f->path = strdup(path);
         f->filespec = strdup(filespec);
         if (!f->path || !f->filespec ||
-            strdup_optional(alternate_location, &f->alternate_location) < 0) {
-                filedesc_free(f);
+            metadata_strdup_optional(alternate_location, &f->alternate_location) < 0) {
+                wm_filedesc_free(f);
                 return -ENOMEM;
         }
         f->recursive = recursive;
@@ -349,11 +351,11 @@ filedesc_add(PtrArray *list,
                 return r;
         r = ptr_array_push(list, f, max);
         if (r < 0)
-                filedesc_free(f);
+                wm_filedesc_free(f);
         return r;
 }
 
-int bcd_filedesc_add(
+int wm_filedesc_append(
                 PtrArray *list,
                 FiledescKind kind,
                 const char *path,
@@ -460,7 +462,7 @@ vss_wmd_find_component(const vss_wmd *wmd, const char *logical_path, const char 
         logical_path = root_if_null(logical_path);
         for (size_t i = 0; i < wmd->components.n; i++) {
                 const vss_wm_component *c = wmd->components.items[i];
-                if (component_key_equal(c->logical_path, c->name, logical_path, name))
+                if (metadata_key_equal(c->logical_path, c->name, logical_path, name))
                         return c;
         }
         return NULL;
@@ -474,7 +476,7 @@ find_component_mutable(vss_wmd *wmd, const char *logical_path, const char *name)
         logical_path = root_if_null(logical_path);
         for (size_t i = 0; i < wmd->components.n; i++) {
                 vss_wm_component *c = wmd->components.items[i];
-                if (component_key_equal(c->logical_path, c->name, logical_path, name))
+                if (metadata_key_equal(c->logical_path, c->name, logical_path, name))
                         return c;
         }
         return NULL;
@@ -498,12 +500,12 @@ VSS_PUBLIC int vss_wmd_add_component(
         vss_assert_return(wmd, -EINVAL);
         vss_assert_return(type != VSS_CT_UNDEFINED && vss_component_type_to_string(type), -EINVAL);
         logical_path = root_if_null(logical_path);
-        vss_assert_return(!check_logical_path(logical_path), -EINVAL);
-        vss_assert_return(!check_name(name), -EINVAL);
-        vss_assert_return(!check_string(caption, VSS_METADATA_STRING_MAX), -EINVAL);
+        vss_assert_return(!metadata_check_logical_path(logical_path), -EINVAL);
+        vss_assert_return(!metadata_check_name(name), -EINVAL);
+        vss_assert_return(!metadata_check_string(caption, VSS_METADATA_STRING_MAX), -EINVAL);
         vss_assert_return(!icon == (icon_size == 0), -EINVAL);
         vss_assert_return(icon_size <= VSS_METADATA_ICON_MAX, -EINVAL);
-        vss_assert_return(!check_component_flags(flags), -EINVAL);
+        vss_assert_return(!metadata_check_component_flags(flags), -EINVAL);
 
         if (vss_wmd_find_component(wmd, logical_path, name))
                 return -VSS_E_OBJECT_ALREADY_EXISTS;
@@ -514,7 +516,7 @@ VSS_PUBLIC int vss_wmd_add_component(
         c->type = type;
         c->logical_path = strdup(logical_path);
         c->name = strdup(name);
-        if (!c->logical_path || !c->name || strdup_optional(caption, &c->caption) < 0)
+        if (!c->logical_path || !c->name || metadata_strdup_optional(caption, &c->caption) < 0)
                 goto fail;
         if (icon_size > 0) {
                 c->icon = malloc(icon_size);
@@ -618,9 +620,9 @@ VSS_PUBLIC int vss_wmd_add_component_dependency(
         vss_assert_return(wmd, -EINVAL);
         vss_assert_return(on_writer_class_id && !vss_guid_is_null(on_writer_class_id), -EINVAL);
         on_logical_path = root_if_null(on_logical_path);
-        vss_assert_return(!check_dependency_logical_path(on_logical_path), -EINVAL);
-        vss_assert_return(!check_dependency_name(on_name), -EINVAL);
-        vss_assert_return(!check_dependency_target(on_logical_path, on_name), -EINVAL);
+        vss_assert_return(!metadata_check_dependency_logical_path(on_logical_path), -EINVAL);
+        vss_assert_return(!metadata_check_dependency_name(on_name), -EINVAL);
+        vss_assert_return(!metadata_check_dependency_target(on_logical_path, on_name), -EINVAL);
 
         vss_wm_component *c = find_component_mutable(wmd, for_logical_path, for_name);
         if (!c)
@@ -628,7 +630,7 @@ VSS_PUBLIC int vss_wmd_add_component_dependency(
         for (size_t i = 0; i < c->dependencies.n; i++) {
                 const vss_wm_dependency *d = c->dependencies.items[i];
                 if (vss_guid_equal(&d->writer_class_id, on_writer_class_id) &&
-                    component_key_equal(
+                    metadata_key_equal(
                                     d->logical_path, d->component_name, on_logical_path, on_name))
                         return -VSS_E_OBJECT_ALREADY_EXISTS;
         }
@@ -640,13 +642,13 @@ VSS_PUBLIC int vss_wmd_add_component_dependency(
         d->logical_path = strdup(on_logical_path);
         d->component_name = strdup(on_name);
         if (!d->logical_path || !d->component_name) {
-                dependency_free(d);
+                wm_dependency_free(d);
                 return -ENOMEM;
         }
 
         r = ptr_array_push(&c->dependencies, d, VSS_METADATA_DEPENDENCIES_MAX);
         if (r < 0)
-                dependency_free(d);
+                wm_dependency_free(d);
         return r;
 }
 
