@@ -42,7 +42,7 @@ VSS_BEGIN_DECLS
  * Thread-safety. There is no global state. A document and everything borrowed from it may be read
  * from several threads at once; a function documented "Modifies the document" needs exclusive
  * access to it. Different documents are independent. Nothing here blocks, except the ranges-file
- * functions, which do one blocking read or write on the file descriptor you give them. */
+ * functions, which read or write the file descriptor you give them. */
 
 /* ---- Limits (docs/DOCUMENTS.md §4) -------------------------------------------------------- */
 
