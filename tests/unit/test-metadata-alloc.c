@@ -134,7 +134,7 @@ static void run(const char *name, int (*op)(void), int expected, int also_ok, bo
                         fail_msg("%s: allocation %u failed, result %d instead of -ENOMEM", name, n,
                                  r);
         }
-        print_message("%s: %u allocations, each failure handled\n", name, n - 1);
+        print_message("# %s: %u allocations, each failure handled\n", name, n - 1);
 }
 
 static char *bcd_json;
@@ -302,6 +302,8 @@ static int op_selection_steps(void) {
         TRY(vss_wmd_get_component_set(
                         selection_wmd, vss_wmd_find_component(selection_wmd, "", "Sales"), &list,
                         &n));
+        free(list);
+        list = NULL;
         TRY(vss_wmd_get_required_components(selection_wmd, &list, &n));
         TRY(vss_bcd_add_component(b, selection_wmd, "", "Sales", NULL, &err));
         TRY(vss_bcd_add_required_components(b, selection_wmd));
