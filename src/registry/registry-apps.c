@@ -156,7 +156,8 @@ static int app_load(Registry *r, const char *key_name, RegistryApp *a, char **ra
         if (!a->key_name || asprintf(&path, "%s\\%s", REGISTRY_APP_SUPPORT_KEY, key_name) < 0)
                 return -ENOMEM;
 
-        if (!key_name_to_guid(key_name, &a->writer_id)) {
+        bool guid = key_name_to_guid(key_name, &a->writer_id);
+        if (!guid) {
                 memset(&a->writer_id, 0, sizeof a->writer_id);
                 if (buffer_printf(&reason,
                                   "the key name '%s' is not a writer class id "
@@ -165,7 +166,11 @@ static int app_load(Registry *r, const char *key_name, RegistryApp *a, char **ra
                         goto oom;
         }
 
+        /* A name that is no GUID may even be unusable in a path (written by another program,
+         * with a control character or a '\'): then its values cannot be looked up. */
         k = registry_get_value(r, path, REGISTRY_APP_IDENTIFIER, &id);
+        if (!guid && (k == -EINVAL || k == -E2BIG))
+                k = -ENOENT;
         if (k == -ENOENT) {
                 if (add_reason(&reason, "'" REGISTRY_APP_IDENTIFIER "' is missing") < 0)
                         goto oom;
@@ -193,6 +198,8 @@ static int app_load(Registry *r, const char *key_name, RegistryApp *a, char **ra
         }
 
         k = registry_get_value(r, path, REGISTRY_APP_CLSID, &clsid);
+        if (!guid && (k == -EINVAL || k == -E2BIG))
+                k = -ENOENT;
         if (k >= 0) {
                 vss_autofree char *problem = NULL;
                 if (clsid_problem(clsid->type, clsid->data, clsid->size, &a->clsid, &problem) < 0)

@@ -425,6 +425,18 @@ static void test_invalid_registrations(void **state) {
         assert_non_null(strstr(apps[4].reason, "'CLSID' is REG_BINARY"));
         registry_app_array_free(apps, n);
 
+        /* A key name that cannot even be part of a path spoils nothing else. */
+        raw_exec(t->path, "INSERT INTO reg_keys (parent, name, fold) SELECT id, 'bad' || "
+                          "char(10) || 'name', 'bad' || char(10) || 'name' FROM reg_keys WHERE "
+                          "name = 'Application Support'");
+        list(r, &apps, &n);
+        assert_int_equal(n, 6);
+        assert_int_equal(apps[5].status, REGISTRY_APP_INVALID);
+        assert_non_null(strstr(apps[5].reason, "not a writer class id"));
+        assert_int_equal(apps[1].status, REGISTRY_APP_OK);
+        registry_app_array_free(apps, n);
+        raw_exec(t->path, "DELETE FROM reg_keys WHERE name = 'bad' || char(10) || 'name'");
+
         /* find_app explains why an identifier is not selectable. */
         assert_int_equal(registry_find_app(r, long_id, &one, &m), -ENOENT);
         assert_non_null(strstr(m, "not selectable"));

@@ -222,6 +222,23 @@ static void test_open_creates_file(void **state) {
         free(cmd);
         free(deep);
 
+        /* A path without a directory: the file goes in the current directory. */
+        char cwd[4096];
+        assert_non_null(getcwd(cwd, sizeof cwd));
+        assert_int_equal(chdir(t->dir), 0);
+        r = open_rw("relative.db");
+        assert_int_equal(registry_create_key(r, "HKLM\\Here"), 1);
+        registry_free(r);
+        assert_int_equal(chdir(cwd), 0);
+        char *rel = NULL;
+        assert_true(asprintf(&rel, "%s/relative.db", t->dir) > 0);
+        assert_int_equal(stat(rel, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        r = open_ro(rel);
+        assert_int_equal(registry_key_exists(r, "HKLM\\Here"), 1);
+        registry_free(r);
+        free(rel);
+
         assert_null(registry_free(NULL));
         assert_null(registry_last_error(NULL));
 }
@@ -1102,6 +1119,9 @@ static void test_damaged_files(void **state) {
                       "INSERT INTO photos (name) VALUES ('cat.jpg');");
         assert_damaged(bad, "unrelated SQLite database");
         assert_int_equal(unlink(bad), 0);
+        raw_exec(bad, "PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);");
+        assert_damaged(bad, "unrelated SQLite database in WAL mode"); /* and left in WAL mode */
+        assert_int_equal(unlink(bad), 0);
         raw_exec(bad, "PRAGMA user_version = 1");
         assert_damaged(bad, "empty SQLite database");
 
@@ -1137,6 +1157,35 @@ static void test_damaged_files(void **state) {
         assert_int_equal(registry_key_exists(r, "HKLM\\Data\\K99"), 1);
         registry_free(r);
         free(bad);
+}
+
+/* A registry someone switched to WAL mode is switched back by the next writer. */
+static void test_wal_mode_reverted(void **state) {
+        TestDir *t = *state;
+        unsigned char header[20];
+
+        Registry *r = open_rw(t->path);
+        assert_int_equal(set_sz(r, "HKLM\\W", "v", "1"), 1);
+        registry_free(r);
+        raw_exec(t->path, "PRAGMA journal_mode = WAL");
+
+        FILE *f = fopen(t->path, "re");
+        assert_non_null(f);
+        assert_int_equal(fread(header, 1, sizeof header, f), sizeof header);
+        fclose(f);
+        assert_int_equal(header[18], 2); /* WAL */
+
+        r = open_rw(t->path);
+        char *s = get_sz(r, "HKLM\\W", "v");
+        assert_string_equal(s, "1");
+        free(s);
+        registry_free(r);
+        f = fopen(t->path, "re");
+        assert_non_null(f);
+        assert_int_equal(fread(header, 1, sizeof header, f), sizeof header);
+        fclose(f);
+        assert_int_equal(header[18], 1); /* rollback journal */
+        assert_int_equal(header[19], 1);
 }
 
 /* A file that was damaged after it was opened is reported by the next read. */
@@ -1352,6 +1401,8 @@ int main(void) {
                                         test_damaged_files, test_dir_setup, test_dir_teardown),
                         cmocka_unit_test_setup_teardown(
                                         test_damaged_while_open, test_dir_setup, test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_wal_mode_reverted, test_dir_setup, test_dir_teardown),
                         cmocka_unit_test_setup_teardown(
                                         test_interrupted_writer, test_dir_setup, test_dir_teardown),
                         cmocka_unit_test_setup_teardown(
