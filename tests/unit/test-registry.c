@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1267,6 +1268,82 @@ static void test_interrupted_writer(void **state) {
         free(journal);
 }
 
+/* A write that fails half-way for want of space (here: a file size limit) loses nothing that
+ * was stored before, in a single write and in a transaction. */
+static void test_failed_write_loses_nothing(void **state) {
+        TestDir *t = *state;
+        struct stat st;
+
+        Registry *r = open_rw(t->path);
+        assert_int_equal(registry_begin(r), 0);
+        for (int i = 0; i < 200; i++) {
+                char key[32];
+                (void) snprintf(key, sizeof key, "HKLM\\Old\\%d", i);
+                assert_int_equal(set_dword(r, key, "v", (uint32_t) i), 1);
+        }
+        assert_int_equal(registry_commit(r), 0);
+        registry_free(r);
+        assert_int_equal(stat(t->path, &st), 0);
+
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                struct rlimit limit = {
+                                .rlim_cur = (rlim_t) st.st_size + 16384,
+                                .rlim_max = (rlim_t) st.st_size + 16384};
+                Registry *c = NULL;
+                char *blob = repeat("y", 100000);
+                int k1, k2;
+                if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR || setrlimit(RLIMIT_FSIZE, &limit) < 0 ||
+                    registry_open(t->path, REGISTRY_OPEN_READ_WRITE, &c, NULL) < 0)
+                        _exit(1);
+                /* One write too big for the limit. */
+                k1 = registry_set_value(c, "HKLM\\New", "big", REG_SZ, blob, 100001, false);
+                /* Many small ones in a transaction: fails at some write or at the commit. */
+                char *m1 = strdup(registry_last_error(c) ? registry_last_error(c) : "");
+                k2 = registry_begin(c);
+                for (int i = 0; k2 >= 0 && i < 100; i++) {
+                        char key[32];
+                        (void) snprintf(key, sizeof key, "HKLM\\Old\\%d", i);
+                        k2 = set_sz(c, key, "v", blob);
+                        if (k2 >= 0)
+                                k2 = registry_delete_key(c, "HKLM\\Old\\199");
+                        if (k2 == -ENOENT)
+                                k2 = 0;
+                }
+                if (k2 >= 0)
+                        k2 = registry_commit(c);
+                char *m2 = strdup(registry_last_error(c) ? registry_last_error(c) : "");
+                (void) registry_rollback(c); /* if SQLite did not end the transaction itself */
+                if (k1 < 0 && k2 < 0)
+                        fprintf(stderr, "# refused as expected: %d (%s), %d (%s)\n", k1, m1, k2,
+                                m2);
+                registry_free(c);
+                free(m1);
+                free(m2);
+                free(blob);
+                _exit(k1 < 0 && k2 < 0 ? 0 : 2);
+        }
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+
+        r = open_rw(t->path); /* rolls back whatever the failed writer left */
+        assert_int_equal(registry_key_exists(r, "HKLM\\New"), 0);
+        for (int i = 0; i < 200; i++) {
+                char key[32];
+                RegValue *v = NULL;
+                uint32_t d = 0;
+                (void) snprintf(key, sizeof key, "HKLM\\Old\\%d", i);
+                assert_int_equal(registry_get_value(r, key, "V", &v), 0);
+                assert_int_equal(reg_value_get_dword(v, &d), 0);
+                assert_int_equal(d, i);
+                reg_value_free(v);
+        }
+        registry_free(r);
+}
+
 /* A writer that holds the write lock for more than 10 s makes others' writes fail with -EBUSY;
  * reading goes on meanwhile. */
 static void test_lock_timeout(void **state) {
@@ -1405,6 +1482,9 @@ int main(void) {
                                         test_wal_mode_reverted, test_dir_setup, test_dir_teardown),
                         cmocka_unit_test_setup_teardown(
                                         test_interrupted_writer, test_dir_setup, test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_failed_write_loses_nothing, test_dir_setup,
+                                        test_dir_teardown),
                         cmocka_unit_test_setup_teardown(
                                         test_lock_timeout, test_dir_setup, test_dir_teardown),
                         cmocka_unit_test_setup_teardown(
