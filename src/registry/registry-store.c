@@ -536,6 +536,14 @@ static int connect_file(Registry *r) {
 
         recover_interrupted_write(r);
         k = connect_db(r, r->path, r->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
+        /* SQLite quietly opens a file it cannot write read-only; say so now, not at the first
+         * write. */
+        if (k >= 0 && r->writable && sqlite3_db_readonly(r->db, "main") == 1) {
+                k = access(r->path, W_OK) < 0 && errno == EROFS ? -EROFS : -EACCES;
+                (void) registry_error(
+                                r, k, "The registry file '%s' cannot be written: %s.", r->path,
+                                strerror(-k));
+        }
         if (k >= 0)
                 k = check_file(r);
         if (k < 0)
