@@ -254,8 +254,8 @@ static int parse_key_line(Parser *p, const char *s, size_t n) {
 
         const char *k = s + 1;
         size_t kn = (size_t) (close - k);
-        bool delete = kn > 0 && k[0] == '-';
-        if (delete) {
+        bool deletion = kn > 0 && k[0] == '-';
+        if (deletion) {
                 k++;
                 kn--;
         }
@@ -264,11 +264,11 @@ static int parse_key_line(Parser *p, const char *s, size_t n) {
         for (size_t i = 0; i < kn; i++)
                 if ((unsigned char) k[i] < 0x20 || k[i] == 0x7F)
                         return parse_fail(p, -EINVAL, "the key name contains a control character");
-        if (!delete &&k[0] == '-')
+        if (k[0] == '-') /* [--KEY] */
                 return parse_fail(p, -EINVAL, "the key name starts with '-'");
 
         RegFileOp op = {
-                        .type = delete ? REG_FILE_OP_DELETE_KEY : REG_FILE_OP_KEY,
+                        .type = deletion ? REG_FILE_OP_DELETE_KEY : REG_FILE_OP_KEY,
                         .line = p->line,
                         .key = strndup(k, kn),
         };

@@ -301,6 +301,7 @@ static void test_errors(void **state) {
         PARSE_FAILS(HEADER "[K] x\n", -EINVAL, 2, "unexpected text after the ']'");
         PARSE_FAILS(HEADER "[]\n", -EINVAL, 2, "key name is empty");
         PARSE_FAILS(HEADER "[-]\n", -EINVAL, 2, "key name is empty");
+        PARSE_FAILS(HEADER "[--K]\n", -EINVAL, 2, "key name starts with '-'");
         PARSE_FAILS(HEADER "[K\x01]\n", -EINVAL, 2, "control character");
         PARSE_FAILS(HEADER "[K]\nfoo\n", -EINVAL, 3, "unrecognized line");
         PARSE_FAILS(HEADER "[K]\n\"\xC3\"=\"\"\n", -EILSEQ, 3, "not valid UTF-8");
