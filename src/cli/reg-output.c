@@ -18,6 +18,7 @@ void reg_output_set_context(const char *file, unsigned line) {
                 output_context = NULL;
 }
 
+VSS_PRINTF(2, 0)
 static void print_message(const char *label, const char *format, va_list ap) {
         char *m = NULL;
 
