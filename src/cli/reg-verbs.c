@@ -3,6 +3,7 @@
 /* The reg operations of vss-reg: add, query, delete, export, import, run against the store with
  * reg.exe's messages and output layout (docs/VSS-REG.md). */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -609,6 +610,15 @@ static int verb_export(const RegCommand *c) {
         k = reg_file_format(f, &text, &size);
         if (k < 0)
                 return reg_output_error(k, "Failed to format the .reg file: %s", strerror(-k));
+
+        /* "-": the file on standard output, and nothing else there. */
+        if (streq(c->file, "-")) {
+                if (fwrite(text, 1, size, stdout) != size || fflush(stdout) != 0)
+                        return reg_output_error(
+                                        -EIO, "Failed to write to standard output: %s",
+                                        strerror(errno));
+                return 0;
+        }
 
         if (!c->overwrite && access(c->file, F_OK) >= 0 &&
             !reg_output_confirm("File %s already exists. Overwrite (Yes/No)?", c->file)) {

@@ -40,6 +40,10 @@ expect_exit "import into a fresh registry" 0 "$VSS_REG" import "$TESTDIR/a.reg"
 expect_exit "export again" 0 "$VSS_REG" export 'HKLM\SOFTWARE' "$TESTDIR/b.reg"
 cmp "$TESTDIR/a.reg" "$TESTDIR/b.reg" || fail "the round trip changed the export"
 echo "ok: export, import, export gives the same file"
+expect_exit "export to standard output" 0 "$VSS_REG" export 'HKLM\SOFTWARE' -
+"$VSS_REG" export 'HKLM\SOFTWARE' - >"$TESTDIR/stdout.reg"
+cmp "$TESTDIR/a.reg" "$TESTDIR/stdout.reg" || fail "export to standard output differs"
+echo "ok: export - writes the file to standard output"
 expect_exit "apps after import" 0 "$VSS_REG" apps
 expect_contains "the registration came along" "My Application" "$OUT"
 expect_exit "query a value" 0 "$VSS_REG" query "$K" /v "Ünïcödé 日本"
