@@ -16,6 +16,9 @@
 int reg_output_error(int error, const char *format, ...) VSS_PRINTF(2, 3);
 void reg_output_warning(const char *format, ...) VSS_PRINTF(1, 2);
 
+/* "ERROR: Invalid syntax. DETAIL." as reg.exe starts its syntax errors. Returns 'error'. */
+int reg_output_syntax_error(int error, const char *detail);
+
 /* Reports a failed store call: registry_last_error() when there is one, else a message for the
  * error code. Returns 'error'. */
 int reg_output_store_error(Registry *r, int error);

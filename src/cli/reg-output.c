@@ -25,6 +25,8 @@ static void print_message(const char *label, const char *format, va_list ap) {
         if (vasprintf(&m, format, ap) < 0)
                 m = NULL;
         size_t n = m ? strlen(m) : 0;
+        if (n > 0 && m[0] >= 'a' && m[0] <= 'z') /* the parsers' messages start in lower case */
+                m[0] = (char) (m[0] - 'a' + 'A');
         bool period = n > 0 && strchr(".?!", m[n - 1]);
 
         (void) fprintf(stderr, "%s%s: %s%s\n", output_context ? output_context : "", label,
@@ -39,6 +41,16 @@ int reg_output_error(int error, const char *format, ...) {
         print_message("ERROR", format, ap);
         va_end(ap);
         return error < 0 ? error : error > 0 ? -error : -EIO;
+}
+
+int reg_output_syntax_error(int error, const char *detail) {
+        char first = detail && detail[0] >= 'a' && detail[0] <= 'z' ? (char) (detail[0] - 'a' + 'A')
+                     : detail                                       ? detail[0]
+                                                                    : '\0';
+
+        if (!detail || !*detail)
+                return reg_output_error(error, "Invalid syntax");
+        return reg_output_error(error, "Invalid syntax. %c%s", first, detail + 1);
 }
 
 void reg_output_warning(const char *format, ...) {

@@ -67,7 +67,7 @@ static int run_reg_argv(char **argv) {
         int r = reg_command_parse(argv, &c, &message);
         if (r == -EINVAL) {
                 RegVerb v = argv[0] ? reg_verb_from_string(argv[0]) : REG_VERB_INVALID;
-                r = reg_output_error(r, "Invalid syntax. %s", message ? message : "");
+                r = reg_output_syntax_error(r, message);
                 if (v >= 0)
                         (void) fprintf(stderr, "Type \"vss-reg %s /?\" for the syntax.\n",
                                        reg_verb_to_string(v));
@@ -145,7 +145,7 @@ static int run_batch(const char *path) {
                 if (r < 0) {
                         reg_output_set_context(name, b->line);
                         if (r == -EINVAL)
-                                (void) reg_output_error(r, "Invalid syntax. %s", m ? m : "");
+                                (void) reg_output_syntax_error(r, m);
                         else
                                 (void) reg_output_error(r, "%s", m ? m : strerror(-r));
                         goto finish;

@@ -346,8 +346,11 @@ static int parse_arguments(RegCommand *c, char *const *argv, size_t n, char **re
 
                 if (i >= n)
                         return reg_util_fail(
-                                        reterr_message, -EINVAL, "the %s is missing: %s", what,
-                                        verb_usages[verb]);
+                                        reterr_message, -EINVAL, "the %s is missing (it comes %s)",
+                                        what,
+                                        i == 2                    ? "after the key name"
+                                        : verb == REG_VERB_IMPORT ? "right after import"
+                                                                  : "right after the operation");
                 if (is_help(argv[i]))
                         return reg_util_fail(
                                         reterr_message, -EINVAL, "%s must be given alone", argv[i]);

@@ -33,7 +33,7 @@ expect_contains "syntax: file and line" "syntax.bat:2: ERROR: Invalid syntax. 'n
 expect_exit "syntax: line 1 did not run" 1 "$VSS_REG" query 'HKLM\SOFTWARE\C'
 printf 'reg add "HKLM\\SOFTWARE\\C /f\n' >"$TESTDIR/quote.bat"
 expect_exit "a script with an unbalanced quote" 1 "$VSS_REG" run "$TESTDIR/quote.bat"
-expect_contains "quote: file, line, column" "quote.bat:1: ERROR: unbalanced quotes: the quote at column 9 is never closed" "$ERR"
+expect_contains "quote: file, line, column" "quote.bat:1: ERROR: Unbalanced quotes: the quote at column 9 is never closed" "$ERR"
 printf 'reg add HKLM\\SOFTWARE\\C /d %%1 /f\n' >"$TESTDIR/var.bat"
 expect_exit "a script with a batch variable" 1 "$VSS_REG" run "$TESTDIR/var.bat"
 expect_contains "variable: says why" "var.bat:1: ERROR: '%' at column 28: batch variables" "$ERR"
@@ -84,7 +84,7 @@ expect_exit "run without a file" 1 "$VSS_REG" run
 expect_contains "run: says why" "run takes exactly one argument" "$ERR"
 expect_exit "-c without a line" 1 "$VSS_REG" -c
 expect_exit "reg operation without arguments" 1 "$VSS_REG" add
-expect_contains "add: says why" "the key name is missing" "$ERR"
+expect_contains "add: says why" "Invalid syntax. The key name is missing" "$ERR"
 for out in "$OUT" "$ERR"; do
     grep -q "Usage:" <<<"$out" && fail "a usage error printed the help"
 done
