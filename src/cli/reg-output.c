@@ -44,12 +44,10 @@ int reg_output_error(int error, const char *format, ...) {
 }
 
 int reg_output_syntax_error(int error, const char *detail) {
-        char first = detail && detail[0] >= 'a' && detail[0] <= 'z' ? (char) (detail[0] - 'a' + 'A')
-                     : detail                                       ? detail[0]
-                                                                    : '\0';
-
         if (!detail || !*detail)
                 return reg_output_error(error, "Invalid syntax");
+
+        int first = detail[0] >= 'a' && detail[0] <= 'z' ? detail[0] - 'a' + 'A' : detail[0];
         return reg_output_error(error, "Invalid syntax. %c%s", first, detail + 1);
 }
 
