@@ -34,21 +34,17 @@ int registry_writer_access(Registry *r, const char *user, char **reterr_message)
                         const char *t = reg_type_to_string(values[i].type);
                         if (values[i].type == REG_DWORD && values[i].size == 4)
                                 k = registry_error(
-                                                r,
-                                                -EBADMSG,
+                                                r, -EBADMSG,
                                                 "The writer access entry '%s' in '%s' is %lu; it "
                                                 "must be 1 (allow) or 0 (deny).",
-                                                user,
-                                                REGISTRY_VSS_ACCESS_KEY,
+                                                user, REGISTRY_VSS_ACCESS_KEY,
                                                 (unsigned long) allow);
                         else
                                 k = registry_error(
-                                                r,
-                                                -EBADMSG,
+                                                r, -EBADMSG,
                                                 "The writer access entry '%s' in '%s' is %s; it "
                                                 "must be a REG_DWORD, 1 (allow) or 0 (deny).",
-                                                user,
-                                                REGISTRY_VSS_ACCESS_KEY,
+                                                user, REGISTRY_VSS_ACCESS_KEY,
                                                 t ? t : "of an unknown type");
                         break;
                 }

@@ -16,9 +16,9 @@
 #define ADDIN_KEY_FORMAT "HKEY_LOCAL_MACHINE\\SOFTWARE\\Classes\\CLSID\\%s\\LocalServer32"
 
 static const char *const status_names[] = {
-        [REGISTRY_APP_OK] = "ok",
-        [REGISTRY_APP_IGNORED_DUPLICATE] = "ignored",
-        [REGISTRY_APP_INVALID] = "invalid",
+                [REGISTRY_APP_OK] = "ok",
+                [REGISTRY_APP_IGNORED_DUPLICATE] = "ignored",
+                [REGISTRY_APP_INVALID] = "invalid",
 };
 
 const char *registry_app_status_to_string(RegistryAppStatus s) {
@@ -72,9 +72,7 @@ static int identifier_problem(RegType type, const void *data, size_t size, char 
 
         *ret = NULL;
         if (type != REG_SZ)
-                k = asprintf(ret,
-                             "'%s' is %s, not REG_SZ",
-                             REGISTRY_APP_IDENTIFIER,
+                k = asprintf(ret, "'%s' is %s, not REG_SZ", REGISTRY_APP_IDENTIFIER,
                              type_name(type));
         else if (!s)
                 k = asprintf(ret, "'%s' is not a valid string", REGISTRY_APP_IDENTIFIER);
@@ -83,11 +81,8 @@ static int identifier_problem(RegType type, const void *data, size_t size, char 
         else {
                 long n = utf8_n_codepoints(s);
                 if (n > REGISTRY_APP_IDENTIFIER_MAX)
-                        k = asprintf(ret,
-                                     "'%s' has %ld characters; at most %d are allowed",
-                                     REGISTRY_APP_IDENTIFIER,
-                                     n,
-                                     REGISTRY_APP_IDENTIFIER_MAX);
+                        k = asprintf(ret, "'%s' has %ld characters; at most %d are allowed",
+                                     REGISTRY_APP_IDENTIFIER, n, REGISTRY_APP_IDENTIFIER_MAX);
         }
         if (k < 0) {
                 *ret = NULL;
@@ -97,22 +92,19 @@ static int identifier_problem(RegType type, const void *data, size_t size, char 
 }
 
 /* Why a "CLSID" value is unusable, or NULL when it is fine (then *ret_clsid is set). */
-static int clsid_problem(RegType type, const void *data, size_t size, vss_guid *ret_clsid, char **ret) {
+static int
+clsid_problem(RegType type, const void *data, size_t size, vss_guid *ret_clsid, char **ret) {
         const char *s = sz_string(data, size);
         int k = 0;
 
         *ret = NULL;
         if (type != REG_SZ)
-                k = asprintf(ret,
-                             "'%s' is %s, not REG_SZ",
-                             REGISTRY_APP_CLSID,
-                             type_name(type));
+                k = asprintf(ret, "'%s' is %s, not REG_SZ", REGISTRY_APP_CLSID, type_name(type));
         else if (!s || vss_guid_from_string(s, ret_clsid) < 0)
                 k = asprintf(ret,
                              "'%s' is '%s', which is not a GUID "
                              "({XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX})",
-                             REGISTRY_APP_CLSID,
-                             s ? s : "?");
+                             REGISTRY_APP_CLSID, s ? s : "?");
         if (k < 0) {
                 *ret = NULL;
                 return -ENOMEM;
@@ -164,17 +156,21 @@ static int app_load(Registry *r, const char *key_name, RegistryApp *a, char **ra
         if (!a->key_name || asprintf(&path, "%s\\%s", REGISTRY_APP_SUPPORT_KEY, key_name) < 0)
                 return -ENOMEM;
 
-        if (!key_name_to_guid(key_name, &a->writer_id)) {
+        bool guid = key_name_to_guid(key_name, &a->writer_id);
+        if (!guid) {
                 memset(&a->writer_id, 0, sizeof a->writer_id);
-                if (buffer_printf(
-                                    &reason,
-                                    "the key name '%s' is not a writer class id "
-                                    "({XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX})",
-                                    key_name) < 0)
+                if (buffer_printf(&reason,
+                                  "the key name '%s' is not a writer class id "
+                                  "({XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX})",
+                                  key_name) < 0)
                         goto oom;
         }
 
+        /* A name that is no GUID may even be unusable in a path (written by another program,
+         * with a control character or a '\'): then its values cannot be looked up. */
         k = registry_get_value(r, path, REGISTRY_APP_IDENTIFIER, &id);
+        if (!guid && (k == -EINVAL || k == -E2BIG))
+                k = -ENOENT;
         if (k == -ENOENT) {
                 if (add_reason(&reason, "'" REGISTRY_APP_IDENTIFIER "' is missing") < 0)
                         goto oom;
@@ -202,6 +198,8 @@ static int app_load(Registry *r, const char *key_name, RegistryApp *a, char **ra
         }
 
         k = registry_get_value(r, path, REGISTRY_APP_CLSID, &clsid);
+        if (!guid && (k == -EINVAL || k == -E2BIG))
+                k = -ENOENT;
         if (k >= 0) {
                 vss_autofree char *problem = NULL;
                 if (clsid_problem(clsid->type, clsid->data, clsid->size, &a->clsid, &problem) < 0)
@@ -251,8 +249,7 @@ static int mark_duplicates(Registry *r, RegistryApp *apps, size_t n) {
                         if (asprintf(&apps[i].reason,
                                      "the earlier registration %s already has the identifier "
                                      "'%s'",
-                                     apps[j].key_name,
-                                     apps[j].identifier) < 0) {
+                                     apps[j].key_name, apps[j].identifier) < 0) {
                                 apps[i].reason = NULL;
                                 return -ENOMEM;
                         }
@@ -358,7 +355,8 @@ static int set_message(char **reterr_message, const char *format, ...) {
         return m ? 0 : -ENOMEM;
 }
 
-int registry_find_app(Registry *r, const char *identifier, RegistryApp **ret, char **reterr_message) {
+int registry_find_app(
+                Registry *r, const char *identifier, RegistryApp **ret, char **reterr_message) {
         RegistryApp *apps = NULL;
         char **raw = NULL;
         size_t n = 0;
@@ -398,20 +396,16 @@ int registry_find_app(Registry *r, const char *identifier, RegistryApp **ret, ch
         for (size_t i = 0; i < n; i++)
                 if (raw[i] && registry_name_equal(r, identifier, raw[i])) {
                         (void) registry_error(
-                                        r,
-                                        k,
+                                        r, k,
                                         "The application '%s' is registered by %s but is not "
                                         "selectable: %s.",
-                                        identifier,
-                                        apps[i].key_name,
+                                        identifier, apps[i].key_name,
                                         apps[i].reason ? apps[i].reason : "unknown reason");
                         break;
                 }
         if (!r->error)
                 (void) registry_error(
-                                r,
-                                k,
-                                "No application is registered with the identifier '%s'.",
+                                r, k, "No application is registered with the identifier '%s'.",
                                 identifier);
 
 fail:
@@ -444,7 +438,8 @@ static int under_app_support(Registry *r, char *const *components, size_t *ret_i
 
 /* Whether another valid registration (not the key 'key_name') has this identifier; then puts
  * a warning that names it in *reterr_message. Returns 1 if so, 0 if not. */
-static int find_duplicate(Registry *r, const char *key_name, const char *identifier, char **reterr_message) {
+static int
+find_duplicate(Registry *r, const char *key_name, const char *identifier, char **reterr_message) {
         RegistryApp *apps = NULL;
         size_t n = 0;
         int k;
@@ -465,8 +460,7 @@ static int find_duplicate(Registry *r, const char *key_name, const char *identif
                                 "The application identifier '%s' is already used by the "
                                 "registration %s; of two registrations with the same "
                                 "identifier, Windows Server Backup ignores the later one.",
-                                apps[i].identifier,
-                                apps[i].key_name);
+                                apps[i].identifier, apps[i].key_name);
                 k = k < 0 ? k : 1;
                 break;
         }
@@ -520,9 +514,7 @@ int registry_apps_check_write(
                                         reterr_message,
                                         "Refusing the registration %s: %s. The application "
                                         "identifier must be a REG_SZ of 1 to %d characters.",
-                                        sub,
-                                        problem,
-                                        REGISTRY_APP_IDENTIFIER_MAX);
+                                        sub, problem, REGISTRY_APP_IDENTIFIER_MAX);
                         return -EINVAL;
                 }
                 return find_duplicate(r, sub, data, reterr_message);
@@ -537,8 +529,7 @@ int registry_apps_check_write(
                                         reterr_message,
                                         "Refusing the registration %s: %s. The CLSID must be "
                                         "a REG_SZ holding the GUID of the add-in's class.",
-                                        sub,
-                                        problem);
+                                        sub, problem);
                         return -EINVAL;
                 }
         }

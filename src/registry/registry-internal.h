@@ -20,16 +20,20 @@
 #define REGISTRY_FORMAT_VERSION 1
 
 #define REGISTRY_BUSY_TIMEOUT_MS 10000
+#define REGISTRY_COURTESY_USEC   2000 /* see begin_immediate() */
 
 struct Registry {
         char *path;
         sqlite3 *db;
-        locale_t locale;  /* C.UTF-8, for case folding without touching the global locale */
-        bool writable;    /* opened with REGISTRY_OPEN_READ_WRITE */
-        bool placeholder; /* read-only and the file did not exist: 'db' is an empty in-memory
-                           * registry, replaced by the file as soon as it appears */
-        bool in_transaction; /* between registry_begin() and registry_commit()/rollback() */
-        char *error;         /* registry_last_error() */
+        locale_t locale;      /* C.UTF-8, for case folding without touching the global locale */
+        bool writable;        /* opened with REGISTRY_OPEN_READ_WRITE */
+        bool placeholder;     /* read-only and the file did not exist: 'db' is an empty in-memory
+                               * registry, replaced by the file as soon as it appears */
+        bool in_transaction;  /* between registry_begin() and registry_commit()/rollback() */
+        char *error;          /* registry_last_error() */
+        uint64_t busy_since;  /* when the current wait for a lock began (CLOCK_MONOTONIC, µs) */
+        uint64_t last_commit; /* when this registry last committed (CLOCK_MONOTONIC, µs) */
+        bool contended;       /* a lock was busy since the last begin */
 };
 
 DEFINE_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
@@ -83,6 +87,6 @@ void registry_error_clear(Registry *r);
 
 /* Read brackets: a savepoint, so that several statements see one state of the file. 'what'
  * names the operation for error messages. registry_read_end() always ends the savepoint and
- * passes 'r_in' through (or the error of ending it, when r_in >= 0). */
+ * passes 'k' through (or the error of ending it, when k >= 0). */
 int registry_read_begin(Registry *r, const char *what);
-int registry_read_end(Registry *r, int r_in);
+int registry_read_end(Registry *r, int k);

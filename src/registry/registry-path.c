@@ -16,15 +16,9 @@
 /* Roots that exist on Windows but not in linvss: there are no users' hives and no hardware
  * profiles here, so these are refused as unsupported rather than as malformed. */
 static const char *const unsupported_roots[] = {
-        "HKCU",
-        "HKEY_CURRENT_USER",
-        "HKU",
-        "HKEY_USERS",
-        "HKCC",
-        "HKEY_CURRENT_CONFIG",
-        "HKPD",
-        "HKEY_PERFORMANCE_DATA",
-        "HKEY_DYN_DATA",
+                "HKCU",          "HKEY_CURRENT_USER",   "HKU",  "HKEY_USERS",
+                "HKCC",          "HKEY_CURRENT_CONFIG", "HKPD", "HKEY_PERFORMANCE_DATA",
+                "HKEY_DYN_DATA",
 };
 
 /* Compares 'n' bytes of 's' with the ASCII string 'ascii', ignoring ASCII case only: root names
@@ -87,20 +81,12 @@ static int key_name_check(const char *path, const char *name, size_t n, char **r
         if (count < 0)
                 return message(reterr_message, -EINVAL, "Key path '%s' is not valid UTF-8.", path);
         if (count > REGISTRY_KEY_NAME_MAX)
-                return message(
-                                reterr_message,
-                                -E2BIG,
-                                "A key name in '%s' has %ld characters; at most %d are allowed.",
-                                path,
-                                count,
-                                REGISTRY_KEY_NAME_MAX);
+                return message(reterr_message, -E2BIG,
+                               "A key name in '%s' has %ld characters; at most %d are allowed.",
+                               path, count, REGISTRY_KEY_NAME_MAX);
         if (control)
-                return message(
-                                reterr_message,
-                                -EINVAL,
-                                "Key name '%.*s' contains a control character.",
-                                (int) n,
-                                name);
+                return message(reterr_message, -EINVAL,
+                               "Key name '%.*s' contains a control character.", (int) n, name);
         return 0;
 }
 
@@ -116,19 +102,15 @@ int registry_path_split(const char *path, char ***ret, char **reterr_message) {
         if (!utf8_is_valid(path))
                 return message(reterr_message, -EINVAL, "The key path is not valid UTF-8.");
         if (path[0] == '\\' && path[1] == '\\')
-                return message(
-                                reterr_message,
-                                -EOPNOTSUPP,
-                                "Remote key paths are not supported: '%s'. Only the local "
-                                "registry can be used.",
-                                path);
+                return message(reterr_message, -EOPNOTSUPP,
+                               "Remote key paths are not supported: '%s'. Only the local "
+                               "registry can be used.",
+                               path);
         if (path[0] == '\\')
-                return message(
-                                reterr_message,
-                                -EINVAL,
-                                "Key path '%s' starts with '\\'; it must start with a root key "
-                                "(HKLM or HKCR).",
-                                path);
+                return message(reterr_message, -EINVAL,
+                               "Key path '%s' starts with '\\'; it must start with a root key "
+                               "(HKLM or HKCR).",
+                               path);
 
         len = strlen(path);
         if (path[len - 1] == '\\') /* one trailing separator is ignored */
@@ -141,19 +123,15 @@ int registry_path_split(const char *path, char ***ret, char **reterr_message) {
                 size_t n = end - start;
 
                 if (n == 0)
-                        return message(
-                                        reterr_message,
-                                        -EINVAL,
-                                        "Key path '%s' contains an empty key name ('\\\\').",
-                                        path);
+                        return message(reterr_message, -EINVAL,
+                                       "Key path '%s' contains an empty key name ('\\\\').", path);
 
                 if (n_components == 0) {
                         if (ascii_case_equal_n(c, n, "HKLM") ||
                             ascii_case_equal_n(c, n, REGISTRY_ROOT_NAME))
                                 r = strv_extend(&l, REGISTRY_ROOT_NAME);
-                        else if (
-                                        ascii_case_equal_n(c, n, "HKCR") ||
-                                        ascii_case_equal_n(c, n, "HKEY_CLASSES_ROOT")) {
+                        else if (ascii_case_equal_n(c, n, "HKCR") ||
+                                 ascii_case_equal_n(c, n, "HKEY_CLASSES_ROOT")) {
                                 r = strv_extend(&l, REGISTRY_ROOT_NAME);
                                 if (r >= 0)
                                         r = strv_extend(&l, "SOFTWARE");
@@ -162,22 +140,17 @@ int registry_path_split(const char *path, char ***ret, char **reterr_message) {
                         } else {
                                 for (size_t i = 0; i < ELEMENTSOF(unsupported_roots); i++)
                                         if (ascii_case_equal_n(c, n, unsupported_roots[i]))
-                                                return message(
-                                                                reterr_message,
-                                                                -EOPNOTSUPP,
-                                                                "Root key '%.*s' is not supported; "
-                                                                "linvss has only "
-                                                                "HKEY_LOCAL_MACHINE (HKLM) and "
-                                                                "HKEY_CLASSES_ROOT (HKCR).",
-                                                                (int) n,
-                                                                c);
-                                return message(
-                                                reterr_message,
-                                                -EINVAL,
-                                                "Key path '%s' does not start with a root key "
-                                                "(HKLM, HKEY_LOCAL_MACHINE, HKCR or "
-                                                "HKEY_CLASSES_ROOT).",
-                                                path);
+                                                return message(reterr_message, -EOPNOTSUPP,
+                                                               "Root key '%.*s' is not supported; "
+                                                               "linvss has only "
+                                                               "HKEY_LOCAL_MACHINE (HKLM) and "
+                                                               "HKEY_CLASSES_ROOT (HKCR).",
+                                                               (int) n, c);
+                                return message(reterr_message, -EINVAL,
+                                               "Key path '%s' does not start with a root key "
+                                               "(HKLM, HKEY_LOCAL_MACHINE, HKCR or "
+                                               "HKEY_CLASSES_ROOT).",
+                                               path);
                         }
                 } else {
                         r = key_name_check(path, c, n, reterr_message);
@@ -190,12 +163,9 @@ int registry_path_split(const char *path, char ***ret, char **reterr_message) {
 
                 n_components = strv_length(l);
                 if (n_components > REGISTRY_KEY_DEPTH_MAX)
-                        return message(
-                                        reterr_message,
-                                        -E2BIG,
-                                        "Key path '%.64s...' is more than %d keys deep.",
-                                        path,
-                                        REGISTRY_KEY_DEPTH_MAX);
+                        return message(reterr_message, -E2BIG,
+                                       "Key path '%.64s...' is more than %d keys deep.", path,
+                                       REGISTRY_KEY_DEPTH_MAX);
                 start = end + 1;
         }
 
@@ -244,20 +214,13 @@ int registry_value_name_check(const char *name, char **reterr_message) {
         if (count < 0)
                 return message(reterr_message, -EINVAL, "The value name is not valid UTF-8.");
         if (count > REGISTRY_VALUE_NAME_MAX)
-                return message(
-                                reterr_message,
-                                -E2BIG,
-                                "The value name '%.64s...' has %ld characters; at most %d are "
-                                "allowed.",
-                                name,
-                                count,
-                                REGISTRY_VALUE_NAME_MAX);
+                return message(reterr_message, -E2BIG,
+                               "The value name '%.64s...' has %ld characters; at most %d are "
+                               "allowed.",
+                               name, count, REGISTRY_VALUE_NAME_MAX);
         if (control)
-                return message(
-                                reterr_message,
-                                -EINVAL,
-                                "The value name '%s' contains a control character.",
-                                name);
+                return message(reterr_message, -EINVAL,
+                               "The value name '%s' contains a control character.", name);
         return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -99,31 +100,23 @@ static int sqlite_error(Registry *r, int rc, const char *what) {
                 e = -EIO;
         if (rc == SQLITE_READONLY_ROLLBACK)
                 return registry_error(
-                                r,
-                                -EACCES,
+                                r, -EACCES,
                                 "Failed to %s: the registry file '%s' holds an interrupted "
-                                "write that only an administrator (root) can roll back; any "
-                                "change made as root does it.",
-                                what,
-                                r->path);
+                                "write that only an administrator (root) can roll back; "
+                                "opening the registry as root does it.",
+                                what, r->path);
         if (e == -EBADMSG)
                 return registry_error(
-                                r,
-                                e,
+                                r, e,
                                 "Failed to %s: the registry file '%s' is corrupt or not a "
                                 "linvss registry (%s).",
-                                what,
-                                r->path,
-                                m);
+                                what, r->path, m);
         if (e == -EBUSY)
                 return registry_error(
-                                r,
-                                e,
+                                r, e,
                                 "Failed to %s: the registry '%s' stayed locked by other "
                                 "writers for %d seconds.",
-                                what,
-                                r->path,
-                                REGISTRY_BUSY_TIMEOUT_MS / 1000);
+                                what, r->path, REGISTRY_BUSY_TIMEOUT_MS / 1000);
         return registry_error(r, e, "Failed to %s in the registry '%s': %s.", what, r->path, m);
 }
 
@@ -148,17 +141,13 @@ static bool have_privilege(void) {
 static int check_write_access(Registry *r) {
         if (!have_privilege())
                 return registry_error(
-                                r,
-                                -EACCES,
+                                r, -EACCES,
                                 "Administrator privilege (root) is required to change the "
                                 "registry '%s'.",
                                 r->path);
         if (!r->writable)
                 return registry_error(
-                                r,
-                                -EROFS,
-                                "The registry '%s' was opened read-only.",
-                                r->path);
+                                r, -EROFS, "The registry '%s' was opened read-only.", r->path);
         return 0;
 }
 
@@ -212,6 +201,33 @@ static int create_schema(Registry *r) {
         return k;
 }
 
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+/* Called by SQLite while another connection holds the lock it needs; returns 0 to give up.
+ * SQLite's own busy timeout sleeps longer and longer (up to 100 ms between tries); trying
+ * every 1-2 ms gives a waiter more chances to find the lock free (see begin_immediate()), at
+ * the cost of a few cheap fcntl() calls. Gives up after REGISTRY_BUSY_TIMEOUT_MS. */
+static int busy_handler(void *userdata, int count) {
+        Registry *r = userdata;
+        uint64_t now = now_usec();
+
+        r->contended = true;
+        if (count == 0)
+                r->busy_since = now;
+        else if (now - r->busy_since >= (uint64_t) REGISTRY_BUSY_TIMEOUT_MS * 1000)
+                return 0;
+
+        /* Vary the pause a little so that waiters do not wake in lockstep. */
+        struct timespec pause = {.tv_nsec = (long) (1000000 + (now % 1000) * 1000)};
+        (void) nanosleep(&pause, NULL);
+        return 1;
+}
+
 static int connect_db(Registry *r, const char *path, int flags) {
         int rc;
 
@@ -222,12 +238,13 @@ static int connect_db(Registry *r, const char *path, int flags) {
                 (void) sqlite3_extended_result_codes(r->db, 1);
         if (rc != SQLITE_OK) {
                 int k = sqlite_error(r, rc, "open the registry file");
-                r->db = sqlite3_close(r->db) == SQLITE_OK ? NULL : r->db;
+                (void) sqlite3_close(r->db);
+                r->db = NULL;
                 return k;
         }
-        rc = sqlite3_busy_timeout(r->db, REGISTRY_BUSY_TIMEOUT_MS);
+        rc = sqlite3_busy_handler(r->db, busy_handler, r);
         if (rc != SQLITE_OK)
-                return sqlite_error(r, rc, "set the lock timeout");
+                return sqlite_error(r, rc, "set the lock handler");
         return exec_sql(r, "PRAGMA foreign_keys = ON", "enable foreign keys");
 }
 
@@ -273,55 +290,66 @@ static int fsync_directory(const char *dir) {
  * empty or half-made, and a zero-length file is always a damaged one. Returns 0 also when
  * another process created the file first. */
 static int create_file(Registry *r) {
-        vss_autofree char *dir_copy = strdup(r->path), *tmp = NULL;
-        int k;
+        char *copy = strdup(r->path), *dir = NULL, *tmp = NULL;
+        int k, fd;
 
-        if (!dir_copy || asprintf(&tmp, "%s.new-XXXXXX", r->path) < 0)
-                return registry_error(r, -ENOMEM, "Out of memory.");
-        const char *dir = dirname(dir_copy);
+        /* dirname() may return a static "." or "/": work on a copy of what it returns. */
+        if (copy)
+                dir = strdup(dirname(copy));
+        if (!dir || asprintf(&tmp, "%s.new-XXXXXX", r->path) < 0) {
+                tmp = NULL;
+                k = registry_error(r, -ENOMEM, "Out of memory.");
+                goto finish;
+        }
 
-        k = mkdir_parents(dir_copy);
-        if (k < 0)
-                return registry_error(
-                                r,
-                                k,
-                                "Failed to create the directory '%s' of the registry: %s.",
-                                dir,
+        k = mkdir_parents(dir);
+        if (k < 0) {
+                (void) registry_error(
+                                r, k, "Failed to create the directory '%s' of the registry: %s.",
+                                dir, strerror(-k));
+                goto finish;
+        }
+
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0) {
+                k = -errno;
+                (void) registry_error(
+                                r, k, "Failed to create the registry file '%s': %s.", r->path,
                                 strerror(-k));
-
-        int fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return registry_error(
-                                r,
-                                -errno,
-                                "Failed to create the registry file '%s': %m.",
-                                r->path);
+                tmp = mfree(tmp); /* nothing to remove */
+                goto finish;
+        }
         k = RET_NERRNO(fchmod(fd, 0644));
         (void) safe_close(fd);
         if (k < 0) {
-                (void) unlink(tmp);
-                return registry_error(r, k, "Failed to set the mode of '%s': %m.", tmp);
+                (void) registry_error(
+                                r, k, "Failed to set the mode of '%s': %s.", tmp, strerror(-k));
+                goto finish;
         }
 
         k = connect_db(r, tmp, SQLITE_OPEN_READWRITE);
         if (k >= 0)
                 k = create_schema(r);
         disconnect_db(r);
-        if (k >= 0) {
-                k = RET_NERRNO(link(tmp, r->path));
-                if (k == -EEXIST) /* another process made it first: use theirs */
-                        k = 0;
-                else if (k < 0)
-                        (void) registry_error(
-                                        r,
-                                        k,
-                                        "Failed to create the registry file '%s': %s.",
-                                        r->path,
-                                        strerror(-k));
-                else
-                        k = fsync_directory(dir);
-        }
-        (void) unlink(tmp);
+        if (k < 0)
+                goto finish;
+
+        k = RET_NERRNO(link(tmp, r->path));
+        if (k == -EEXIST) /* another process made it first: use theirs */
+                k = 0;
+        else if (k < 0)
+                (void) registry_error(
+                                r, k, "Failed to create the registry file '%s': %s.", r->path,
+                                strerror(-k));
+        else
+                k = fsync_directory(dir);
+
+finish:
+        if (tmp)
+                (void) unlink(tmp);
+        free(tmp);
+        free(dir);
+        free(copy);
         return k;
 }
 
@@ -362,31 +390,24 @@ static int check_file_locked(Registry *r) {
         if (app_id != REGISTRY_APPLICATION_ID) {
                 if (pages == 0)
                         return registry_error(
-                                        r,
-                                        -EBADMSG,
+                                        r, -EBADMSG,
                                         "The registry file '%s' is empty (truncated?): it is not "
                                         "a linvss registry.",
                                         r->path);
                 return registry_error(
-                                r,
-                                -EBADMSG,
+                                r, -EBADMSG,
                                 "The file '%s' is an SQLite database but not a linvss registry.",
                                 r->path);
         }
         if (version > REGISTRY_FORMAT_VERSION)
                 return registry_error(
-                                r,
-                                -EBADMSG,
+                                r, -EBADMSG,
                                 "The registry file '%s' has format version %lld, which is newer "
                                 "than this linvss supports (%d).",
-                                r->path,
-                                (long long) version,
-                                REGISTRY_FORMAT_VERSION);
+                                r->path, (long long) version, REGISTRY_FORMAT_VERSION);
         if (version < 1)
                 return registry_error(
-                                r,
-                                -EBADMSG,
-                                "The registry file '%s' has no format version.",
+                                r, -EBADMSG, "The registry file '%s' has no format version.",
                                 r->path);
 
         /* SQLite reads what is missing at the end of a file as zeroes, which can look like valid
@@ -399,13 +420,10 @@ static int check_file_locked(Registry *r) {
                 return sqlite_error(r, rc, "check the file size");
         if (size != pages * page_size)
                 return registry_error(
-                                r,
-                                -EBADMSG,
+                                r, -EBADMSG,
                                 "The registry file '%s' is truncated or damaged: it has %lld "
                                 "bytes but should have %lld pages of %lld bytes.",
-                                r->path,
-                                (long long) size,
-                                (long long) pages,
+                                r->path, (long long) size, (long long) pages,
                                 (long long) page_size);
 
         k = prepare(r, "PRAGMA quick_check", &st, "check the file");
@@ -417,32 +435,25 @@ static int check_file_locked(Registry *r) {
         const char *verdict = (const char *) sqlite3_column_text(st, 0);
         if (!verdict || !streq(verdict, "ok"))
                 return registry_error(
-                                r,
-                                -EBADMSG,
-                                "The registry file '%s' is corrupt: %s.",
-                                r->path,
+                                r, -EBADMSG, "The registry file '%s' is corrupt: %s.", r->path,
                                 verdict ? verdict : "no verdict");
         st = stmt_finalize(st);
 
         /* Both tables with every column we use; preparing fails on anything else. */
-        k = prepare(r,
-                    "SELECT id, key, name, fold, type, data FROM reg_values LIMIT 0",
-                    &st,
+        k = prepare(r, "SELECT id, key, name, fold, type, data FROM reg_values LIMIT 0", &st,
                     "check the file");
         if (k < 0)
                 return k;
         st = stmt_finalize(st);
         k = prepare(r,
                     "SELECT id, parent, name, fold FROM reg_keys WHERE id = 1 AND parent IS NULL",
-                    &st,
-                    "check the file");
+                    &st, "check the file");
         if (k < 0)
                 return k;
         rc = sqlite3_step(st);
         if (rc == SQLITE_DONE)
                 return registry_error(
-                                r,
-                                -EBADMSG,
+                                r, -EBADMSG,
                                 "The registry file '%s' is damaged: its root key is missing.",
                                 r->path);
         if (rc != SQLITE_ROW)
@@ -454,19 +465,18 @@ static int check_file_locked(Registry *r) {
 static int check_file(Registry *r) {
         int k;
 
-        if (r->writable) {
-                /* A registry is always created in DELETE mode; this turns back a file that
-                 * someone switched to WAL, which unprivileged readers could not read. */
-                k = exec_sql(r, "PRAGMA journal_mode = DELETE", "set the journal mode");
-                if (k < 0)
-                        return k;
-        }
         k = exec_sql(r, "BEGIN", "check the file");
         if (k < 0)
                 return k;
         k = check_file_locked(r);
         (void) sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
-        return k;
+        if (k < 0 || !r->writable)
+                return k;
+
+        /* A registry is always created in DELETE mode; this turns back a registry that someone
+         * switched to WAL, which unprivileged readers could not read. Only after the checks:
+         * another program's database is never changed. */
+        return exec_sql(r, "PRAGMA journal_mode = DELETE", "set the journal mode");
 }
 
 /* An empty registry in memory, for reading a file that does not exist yet. */
@@ -482,40 +492,58 @@ static int connect_placeholder(Registry *r) {
         return 0;
 }
 
+/* A writer that died in a transaction larger than SQLite's page cache leaves a "hot" journal
+ * next to a half-written file. Only a connection that may write can roll it back, and until then
+ * read-only connections fail (SQLITE_READONLY_ROLLBACK), root's as well. So a read-only
+ * registry opened by root rolls it back through a short-lived read-write connection. (A journal
+ * also exists while any writer is in a transaction; then this connection only reads.) */
+static void recover_interrupted_write(Registry *r) {
+        vss_autofree char *journal = NULL;
+        sqlite3 *db = NULL;
+
+        if (r->writable || !have_privilege())
+                return;
+        if (asprintf(&journal, "%s-journal", r->path) < 0 || access(journal, F_OK) < 0)
+                return;
+        if (sqlite3_open_v2(r->path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+            sqlite3_busy_timeout(db, REGISTRY_BUSY_TIMEOUT_MS) == SQLITE_OK &&
+            sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK)
+                log_debug("registry: recovering '%s' failed: %s", r->path, sqlite3_errmsg(db));
+        (void) sqlite3_close(db);
+}
+
 static int connect_file(Registry *r) {
         struct stat st;
         int k;
 
-        if (stat(r->path, &st) < 0) {
-                if (errno != ENOENT)
-                        return registry_error(
-                                        r,
-                                        -errno,
-                                        "Failed to access the registry file '%s': %m.",
-                                        r->path);
+        k = RET_NERRNO(stat(r->path, &st));
+        if (k == -ENOENT) {
                 if (!r->writable)
                         return connect_placeholder(r);
                 k = create_file(r);
                 if (k < 0)
                         return k;
-                if (stat(r->path, &st) < 0)
-                        return registry_error(
-                                        r,
-                                        -errno,
-                                        "Failed to access the registry file '%s': %m.",
-                                        r->path);
+                k = RET_NERRNO(stat(r->path, &st));
         }
+        if (k < 0)
+                return registry_error(
+                                r, k, "Failed to access the registry file '%s': %s.", r->path,
+                                strerror(-k));
         if (!S_ISREG(st.st_mode))
                 return registry_error(
-                                r,
-                                -EBADMSG,
-                                "'%s' is %s, not a registry file.",
-                                r->path,
+                                r, -EBADMSG, "'%s' is %s, not a registry file.", r->path,
                                 S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
 
-        k = connect_db(r,
-                       r->path,
-                       r->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
+        recover_interrupted_write(r);
+        k = connect_db(r, r->path, r->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
+        /* SQLite quietly opens a file it cannot write read-only; say so now, not at the first
+         * write. */
+        if (k >= 0 && r->writable && sqlite3_db_readonly(r->db, "main") == 1) {
+                k = access(r->path, W_OK) < 0 && errno == EROFS ? -EROFS : -EACCES;
+                (void) registry_error(
+                                r, k, "The registry file '%s' cannot be written: %s.", r->path,
+                                strerror(-k));
+        }
         if (k >= 0)
                 k = check_file(r);
         if (k < 0)
@@ -523,22 +551,46 @@ static int connect_file(Registry *r) {
         return k;
 }
 
-/* For a read-only registry whose file did not exist: switches to the file once it appears, so
- * that a long-lived reader sees what was registered after it started. */
+/* Before each read. For a read-only registry whose file did not exist: switches to the file
+ * once it appears, so that a long-lived reader sees what was registered after it started. */
 static int refresh(Registry *r) {
-        if (!r->placeholder || access(r->path, F_OK) < 0)
+        if (!r->placeholder) {
+                /* Not while this connection holds a lock: the recovery would wait for it. */
+                if (sqlite3_get_autocommit(r->db))
+                        recover_interrupted_write(r);
                 return 0;
+        }
+        if (!sqlite3_get_autocommit(r->db) || access(r->path, F_OK) < 0)
+                return 0; /* keep reading what the enclosing read began with */
         disconnect_db(r);
         r->placeholder = false;
-        return connect_file(r);
+        int k = connect_file(r);
+        if (k < 0) {
+                /* Stay an empty registry, and try the file again at the next read. */
+                char *m = TAKE_PTR(r->error);
+                (void) connect_placeholder(r);
+                return registry_error_take(r, k, m);
+        }
+        return 0;
+}
+
+static Registry *registry_new(const char *path, bool writable) {
+        Registry *r = calloc(1, sizeof *r);
+
+        if (!r)
+                return NULL;
+        r->path = strdup(path);
+        if (!r->path) {
+                free(r);
+                return NULL;
+        }
+        r->writable = writable;
+        return r;
 }
 
 int registry_open(
-                const char *path,
-                RegistryOpenFlags flags,
-                Registry **ret,
-                char **reterr_message) {
-        VSS_CLEANUP(registry_freep) Registry *r = NULL;
+                const char *path, RegistryOpenFlags flags, Registry **ret, char **reterr_message) {
+        Registry *r;
         int k;
 
         vss_assert_return(ret, -EINVAL);
@@ -548,19 +600,14 @@ int registry_open(
                 path = registry_default_path();
         vss_assert_return(*path, -EINVAL);
 
-        r = calloc(1, sizeof *r);
+        r = registry_new(path, flags & REGISTRY_OPEN_READ_WRITE);
         if (!r)
                 return -ENOMEM;
-        r->path = strdup(path);
-        if (!r->path)
-                return -ENOMEM;
-        r->writable = flags & REGISTRY_OPEN_READ_WRITE;
 
         r->locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
         if (!r->locale)
                 k = registry_error(
-                                r,
-                                errno == ENOMEM ? -ENOMEM : -ENOENT,
+                                r, errno == ENOMEM ? -ENOMEM : -ENOENT,
                                 "The C.UTF-8 locale is not available; the registry needs it "
                                 "to compare names case-insensitively.");
         else if (r->writable && !have_privilege())
@@ -570,10 +617,11 @@ int registry_open(
         if (k < 0) {
                 if (reterr_message)
                         *reterr_message = TAKE_PTR(r->error);
+                registry_free(r);
                 return k;
         }
 
-        *ret = TAKE_PTR(r);
+        *ret = r;
         return 0;
 }
 
@@ -609,13 +657,38 @@ static void note_lost_transaction(Registry *r) {
         }
 }
 
+/* Takes the write lock. SQLite's locks are not queued: a process that commits and begins its
+ * next transaction at once takes the lock again before waiters, which poll, notice it was free;
+ * with 8 processes writing back to back some waited nearly 4 s. So a process that had to wait
+ * itself (others are busy too) leaves the lock free for a moment after its commit; the longest
+ * wait is then about 0.3 s (tests/unit/test-registry.c, test_concurrent_writers). */
+static int begin_immediate(Registry *r, const char *what) {
+        if (r->contended && r->last_commit != 0) {
+                uint64_t since = now_usec() - r->last_commit;
+                if (since < REGISTRY_COURTESY_USEC) {
+                        struct timespec pause = {
+                                        .tv_nsec = (long) (REGISTRY_COURTESY_USEC - since) * 1000};
+                        (void) nanosleep(&pause, NULL);
+                }
+        }
+        r->contended = false;
+        return exec_sql(r, "BEGIN IMMEDIATE", what);
+}
+
+static int commit(Registry *r) {
+        int rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+                r->last_commit = now_usec();
+        return rc;
+}
+
 static int write_begin(Registry *r, const char *what) {
         int k = check_write_access(r);
         if (k < 0)
                 return k;
         if (r->in_transaction)
                 return exec_sql(r, "SAVEPOINT registry_write", what);
-        return exec_sql(r, "BEGIN IMMEDIATE", what);
+        return begin_immediate(r, what);
 }
 
 /* Ends what write_begin() started: commits when k >= 0, else undoes everything the write did.
@@ -630,18 +703,15 @@ static int write_end(Registry *r, int k, const char *what) {
                                 k = sqlite_error(r, rc, what);
                 } else if (!sqlite3_get_autocommit(r->db))
                         (void) sqlite3_exec(
-                                        r->db,
-                                        "ROLLBACK TO registry_write; RELEASE registry_write",
-                                        NULL,
-                                        NULL,
-                                        NULL);
+                                        r->db, "ROLLBACK TO registry_write; RELEASE registry_write",
+                                        NULL, NULL, NULL);
                 if (k < 0)
                         note_lost_transaction(r);
                 return k;
         }
 
         if (k >= 0) {
-                rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+                rc = commit(r);
                 if (rc == SQLITE_OK)
                         return k;
                 k = sqlite_error(r, rc, what);
@@ -652,6 +722,8 @@ static int write_end(Registry *r, int k, const char *what) {
 }
 
 int registry_read_begin(Registry *r, const char *what) {
+        if (!r->db)
+                return registry_error(r, -ENOMEM, "Out of memory.");
         int k = refresh(r);
         if (k < 0)
                 return k;
@@ -678,11 +750,10 @@ int registry_begin(Registry *r) {
                 return k;
         if (r->in_transaction)
                 return registry_error(
-                                r,
-                                -EBUSY,
+                                r, -EBUSY,
                                 "A transaction is already in progress on the registry '%s'.",
                                 r->path);
-        k = exec_sql(r, "BEGIN IMMEDIATE", "begin a transaction");
+        k = begin_immediate(r, "begin a transaction");
         if (k < 0)
                 return k;
         r->in_transaction = true;
@@ -698,7 +769,7 @@ int registry_commit(Registry *r) {
         if (!r->in_transaction)
                 return registry_error(r, -EINVAL, "No transaction is in progress.");
         r->in_transaction = false;
-        rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+        rc = commit(r);
         if (rc == SQLITE_OK)
                 return 0;
         int k = sqlite_error(r, rc, "commit the transaction");
@@ -726,7 +797,8 @@ int registry_rollback(Registry *r) {
 
 /* Parses 'path' into *ret_components, and the canonical form into *ret_normalized (if not
  * NULL), setting r's error on failure. */
-static int split_path(Registry *r, const char *path, char ***ret_components, char **ret_normalized) {
+static int
+split_path(Registry *r, const char *path, char ***ret_components, char **ret_normalized) {
         vss_autostrv char **l = NULL;
         char *m = NULL;
         int k;
@@ -747,9 +819,7 @@ static int fold_or_fail(Registry *r, const char *s, char **ret) {
         int k = registry_fold(r, s, ret);
         if (k < 0)
                 return registry_error(
-                                r,
-                                k,
-                                k == -ENOMEM ? "Out of memory." : "'%s' is not valid UTF-8.",
+                                r, k, k == -ENOMEM ? "Out of memory." : "'%s' is not valid UTF-8.",
                                 s);
         return 0;
 }
@@ -766,9 +836,7 @@ static int key_resolve(Registry *r, char *const *components, bool create, sqlite
 
         assert(components && components[0]);
 
-        k = prepare(r,
-                    "SELECT id FROM reg_keys WHERE parent = ?1 AND fold = ?2",
-                    &sel,
+        k = prepare(r, "SELECT id FROM reg_keys WHERE parent = ?1 AND fold = ?2", &sel,
                     "look up a key");
         if (k < 0)
                 return k;
@@ -795,16 +863,13 @@ static int key_resolve(Registry *r, char *const *components, bool create, sqlite
                 if (!create) {
                         vss_autofree char *p = registry_path_join(components);
                         return registry_error(
-                                        r,
-                                        -ENOENT,
-                                        "The key '%s' does not exist.",
+                                        r, -ENOENT, "The key '%s' does not exist.",
                                         p ? p : components[i]);
                 }
                 if (!ins) {
                         k = prepare(r,
                                     "INSERT INTO reg_keys (parent, name, fold) VALUES (?1, ?2, ?3)",
-                                    &ins,
-                                    "create a key");
+                                    &ins, "create a key");
                         if (k < 0)
                                 return k;
                 }
@@ -825,13 +890,13 @@ static int key_resolve(Registry *r, char *const *components, bool create, sqlite
 }
 
 /* Runs the Windows Server Backup rules on a write (registry_apps_check_write()). */
-static int apps_check(
-                Registry *r,
-                const char *normalized,
-                const char *name,
-                RegType type,
-                const void *data,
-                size_t size) {
+static int
+apps_check(Registry *r,
+           const char *normalized,
+           const char *name,
+           RegType type,
+           const void *data,
+           size_t size) {
         char *m = NULL;
         int k;
 
@@ -845,7 +910,7 @@ static int apps_check(
 int registry_create_key(Registry *r, const char *path) {
         vss_autostrv char **components = NULL;
         vss_autofree char *normalized = NULL;
-        sqlite3_int64 id;
+        sqlite3_int64 id = 0;
         int k;
 
         vss_assert_return(r, -EINVAL);
@@ -867,12 +932,12 @@ int registry_create_key(Registry *r, const char *path) {
 /* Deletes the key with row id 'id', its subkeys and all their values. */
 static int key_delete_tree(Registry *r, sqlite3_int64 id) {
         static const char *const sql[] = {
-                "WITH RECURSIVE tree (id) AS (SELECT ?1 UNION ALL "
-                "SELECT k.id FROM reg_keys k JOIN tree ON k.parent = tree.id) "
-                "DELETE FROM reg_values WHERE key IN tree",
-                "WITH RECURSIVE tree (id) AS (SELECT ?1 UNION ALL "
-                "SELECT k.id FROM reg_keys k JOIN tree ON k.parent = tree.id) "
-                "DELETE FROM reg_keys WHERE id IN tree",
+                        "WITH RECURSIVE tree (id) AS (SELECT ?1 UNION ALL "
+                        "SELECT k.id FROM reg_keys k JOIN tree ON k.parent = tree.id) "
+                        "DELETE FROM reg_values WHERE key IN tree",
+                        "WITH RECURSIVE tree (id) AS (SELECT ?1 UNION ALL "
+                        "SELECT k.id FROM reg_keys k JOIN tree ON k.parent = tree.id) "
+                        "DELETE FROM reg_keys WHERE id IN tree",
         };
 
         for (size_t i = 0; i < ELEMENTSOF(sql); i++) {
@@ -892,7 +957,7 @@ static int key_delete_tree(Registry *r, sqlite3_int64 id) {
 int registry_delete_key(Registry *r, const char *path) {
         vss_autostrv char **components = NULL;
         vss_autofree char *normalized = NULL;
-        sqlite3_int64 id;
+        sqlite3_int64 id = 0;
         int k;
 
         vss_assert_return(r, -EINVAL);
@@ -917,16 +982,16 @@ int registry_delete_key(Registry *r, const char *path) {
         return write_end(r, k, "delete a key");
 }
 
-int registry_key_exists(Registry *r, const char *path) {
+int registry_key_exists(Registry *r, const char *key) {
         vss_autostrv char **components = NULL;
-        sqlite3_int64 id;
+        sqlite3_int64 id = 0;
         int k;
 
         vss_assert_return(r, -EINVAL);
-        vss_assert_return(path, -EINVAL);
+        vss_assert_return(key, -EINVAL);
         registry_error_clear(r);
 
-        k = split_path(r, path, &components, NULL);
+        k = split_path(r, key, &components, NULL);
         if (k < 0)
                 return k;
         k = registry_read_begin(r, "look up a key");
@@ -941,38 +1006,15 @@ int registry_key_exists(Registry *r, const char *path) {
         return registry_read_end(r, k);
 }
 
-int registry_list_subkeys(Registry *r, const char *path, char ***ret) {
-        VSS_CLEANUP(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        vss_autostrv char **components = NULL, **names = NULL;
-        sqlite3_int64 id;
-        int k, rc;
+/* Reads the names a statement returns into a strv (empty, not NULL, when there are none). */
+static int collect_names(Registry *r, sqlite3_stmt *st, char ***ret) {
+        char **names = calloc(1, sizeof(char *));
+        int k = 0;
 
-        vss_assert_return(r, -EINVAL);
-        vss_assert_return(path, -EINVAL);
-        vss_assert_return(ret, -EINVAL);
-        registry_error_clear(r);
-
-        k = split_path(r, path, &components, NULL);
-        if (k < 0)
-                return k;
-        k = registry_read_begin(r, "list subkeys");
-        if (k < 0)
-                return k;
-        k = key_resolve(r, components, false, &id);
-        if (k >= 0)
-                k = prepare(r,
-                            "SELECT name FROM reg_keys WHERE parent = ?1 ORDER BY id",
-                            &st,
-                            "list subkeys");
-        if (k >= 0 && sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
-                k = sqlite_error(r, sqlite3_errcode(r->db), "list subkeys");
-        if (k >= 0) {
-                names = calloc(1, sizeof(char *));
-                if (!names)
-                        k = registry_error(r, -ENOMEM, "Out of memory.");
-        }
-        while (k >= 0) {
-                rc = sqlite3_step(st);
+        if (!names)
+                return registry_error(r, -ENOMEM, "Out of memory.");
+        for (;;) {
+                int rc = sqlite3_step(st);
                 if (rc == SQLITE_DONE)
                         break;
                 if (rc != SQLITE_ROW) {
@@ -980,16 +1022,56 @@ int registry_list_subkeys(Registry *r, const char *path, char ***ret) {
                         break;
                 }
                 const char *name = (const char *) sqlite3_column_text(st, 0);
-                if (!name)
+                if (!name) {
                         k = sqlite_error(r, SQLITE_CORRUPT, "list subkeys");
-                else if (strv_extend(&names, name) < 0)
+                        break;
+                }
+                if (strv_extend(&names, name) < 0) {
                         k = registry_error(r, -ENOMEM, "Out of memory.");
+                        break;
+                }
         }
-        st = stmt_finalize(st);
-        k = registry_read_end(r, k);
+        if (k < 0) {
+                strv_free(names);
+                return k;
+        }
+        *ret = names;
+        return 0;
+}
+
+int registry_list_subkeys(Registry *r, const char *key, char ***ret) {
+        VSS_CLEANUP(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+        vss_autostrv char **components = NULL;
+        char **names = NULL;
+        sqlite3_int64 id = 0;
+        int k;
+
+        vss_assert_return(r, -EINVAL);
+        vss_assert_return(key, -EINVAL);
+        vss_assert_return(ret, -EINVAL);
+        registry_error_clear(r);
+
+        k = split_path(r, key, &components, NULL);
         if (k < 0)
                 return k;
-        *ret = TAKE_PTR(names);
+        k = registry_read_begin(r, "list subkeys");
+        if (k < 0)
+                return k;
+        k = key_resolve(r, components, false, &id);
+        if (k >= 0)
+                k = prepare(r, "SELECT name FROM reg_keys WHERE parent = ?1 ORDER BY id", &st,
+                            "list subkeys");
+        if (k >= 0 && sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+                k = sqlite_error(r, sqlite3_errcode(r->db), "list subkeys");
+        if (k >= 0)
+                k = collect_names(r, st, &names);
+        st = stmt_finalize(st);
+        k = registry_read_end(r, k);
+        if (k < 0) {
+                strv_free(names);
+                return k;
+        }
+        *ret = names;
         return 0;
 }
 
@@ -1006,12 +1088,10 @@ static int value_from_row(Registry *r, sqlite3_stmt *st, RegValue *v) {
         if (!name || size < 0 || type < 0 || type > REG_QWORD ||
             reg_value_check_data((RegType) type, data, (size_t) size, NULL) < 0)
                 return registry_error(
-                                r,
-                                -EBADMSG,
+                                r, -EBADMSG,
                                 "The registry file '%s' is damaged: the value '%s' has a "
                                 "malformed type or data.",
-                                r->path,
-                                name ? name : "?");
+                                r->path, name ? name : "?");
 
         *v = (RegValue){.type = (RegType) type, .size = (size_t) size};
         v->name = strdup(name);
@@ -1076,9 +1156,7 @@ int registry_set_value(
         if (k >= 0)
                 k = key_resolve(r, components, true, &key_id);
         if (k >= 0)
-                k = prepare(r,
-                            "SELECT id FROM reg_values WHERE key = ?1 AND fold = ?2",
-                            &st,
+                k = prepare(r, "SELECT id FROM reg_values WHERE key = ?1 AND fold = ?2", &st,
                             "set a value");
         if (k >= 0 && (sqlite3_bind_int64(st, 1, key_id) != SQLITE_OK ||
                        sqlite3_bind_text(st, 2, fold, -1, SQLITE_STATIC) != SQLITE_OK))
@@ -1092,23 +1170,18 @@ int registry_set_value(
         }
         st = stmt_finalize(st);
         if (k >= 0 && value_id != 0 && no_replace)
-                k = registry_error(
-                                r,
-                                -EEXIST,
-                                "The value '%s' already exists in '%s'.",
-                                name,
-                                normalized);
+                k =
+                                registry_error(r, -EEXIST, "The value '%s' already exists in '%s'.",
+                                               name, normalized);
         if (k >= 0) {
                 /* Replacing updates the row in place: the value keeps its position and the
                  * spelling of its name. */
                 k = prepare(r,
-                            value_id != 0
-                                            ? "UPDATE reg_values SET type = ?4, data = ?5 "
-                                              "WHERE id = ?1"
-                                            : "INSERT INTO reg_values (key, name, fold, type, "
-                                              "data) VALUES (?1, ?2, ?3, ?4, ?5)",
-                            &st,
-                            "set a value");
+                            value_id != 0 ? "UPDATE reg_values SET type = ?4, data = ?5 "
+                                            "WHERE id = ?1"
+                                          : "INSERT INTO reg_values (key, name, fold, type, "
+                                            "data) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            &st, "set a value");
         }
         if (k >= 0) {
                 rc = value_id != 0 ? sqlite3_bind_int64(st, 1, value_id)
@@ -1137,7 +1210,7 @@ int registry_delete_value(Registry *r, const char *key, const char *name) {
         VSS_CLEANUP(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         vss_autostrv char **components = NULL;
         vss_autofree char *normalized = NULL, *fold = NULL;
-        sqlite3_int64 key_id;
+        sqlite3_int64 key_id = 0;
         int k, rc;
 
         vss_assert_return(r, -EINVAL);
@@ -1160,9 +1233,7 @@ int registry_delete_value(Registry *r, const char *key, const char *name) {
                 return k;
         k = key_resolve(r, components, false, &key_id);
         if (k >= 0)
-                k = prepare(r,
-                            "DELETE FROM reg_values WHERE key = ?1 AND fold = ?2",
-                            &st,
+                k = prepare(r, "DELETE FROM reg_values WHERE key = ?1 AND fold = ?2", &st,
                             "delete a value");
         if (k >= 0) {
                 rc = sqlite3_bind_int64(st, 1, key_id);
@@ -1174,12 +1245,10 @@ int registry_delete_value(Registry *r, const char *key, const char *name) {
                         k = sqlite_error(r, rc, "delete a value");
                 else if (sqlite3_changes(r->db) == 0)
                         k = registry_error(
-                                        r,
-                                        -ENOENT,
+                                        r, -ENOENT,
                                         *name ? "The value '%s' does not exist in '%s'."
                                               : "The default value%s of '%s' is not set.",
-                                        name,
-                                        normalized);
+                                        name, normalized);
         }
         st = stmt_finalize(st);
         return write_end(r, k, "delete a value");
@@ -1188,7 +1257,7 @@ int registry_delete_value(Registry *r, const char *key, const char *name) {
 int registry_delete_all_values(Registry *r, const char *key) {
         VSS_CLEANUP(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         vss_autostrv char **components = NULL;
-        sqlite3_int64 key_id;
+        sqlite3_int64 key_id = 0;
         int k, rc;
 
         vss_assert_return(r, -EINVAL);
@@ -1222,7 +1291,7 @@ int registry_get_value(Registry *r, const char *key, const char *name, RegValue 
         VSS_CLEANUP(reg_value_freep) RegValue *v = NULL;
         vss_autostrv char **components = NULL;
         vss_autofree char *normalized = NULL, *fold = NULL;
-        sqlite3_int64 key_id;
+        sqlite3_int64 key_id = 0;
         int k, rc;
 
         vss_assert_return(r, -EINVAL);
@@ -1248,8 +1317,7 @@ int registry_get_value(Registry *r, const char *key, const char *name, RegValue 
         if (k >= 0)
                 k = prepare(r,
                             "SELECT name, type, data FROM reg_values WHERE key = ?1 AND fold = ?2",
-                            &st,
-                            "read a value");
+                            &st, "read a value");
         if (k >= 0) {
                 rc = sqlite3_bind_int64(st, 1, key_id);
                 if (rc == SQLITE_OK)
@@ -1258,12 +1326,10 @@ int registry_get_value(Registry *r, const char *key, const char *name, RegValue 
                         rc = sqlite3_step(st);
                 if (rc == SQLITE_DONE)
                         k = registry_error(
-                                        r,
-                                        -ENOENT,
+                                        r, -ENOENT,
                                         *name ? "The value '%s' does not exist in '%s'."
                                               : "The default value%s of '%s' is not set.",
-                                        name,
-                                        normalized);
+                                        name, normalized);
                 else if (rc != SQLITE_ROW)
                         k = sqlite_error(r, rc, "read a value");
                 else {
@@ -1285,7 +1351,7 @@ int registry_list_values(Registry *r, const char *key, RegValue **ret, size_t *r
         vss_autostrv char **components = NULL;
         RegValue *values = NULL;
         size_t n = 0, allocated = 0;
-        sqlite3_int64 key_id;
+        sqlite3_int64 key_id = 0;
         int k, rc;
 
         vss_assert_return(r, -EINVAL);
@@ -1302,10 +1368,8 @@ int registry_list_values(Registry *r, const char *key, RegValue **ret, size_t *r
                 return k;
         k = key_resolve(r, components, false, &key_id);
         if (k >= 0)
-                k = prepare(r,
-                            "SELECT name, type, data FROM reg_values WHERE key = ?1 ORDER BY id",
-                            &st,
-                            "list values");
+                k = prepare(r, "SELECT name, type, data FROM reg_values WHERE key = ?1 ORDER BY id",
+                            &st, "list values");
         if (k >= 0 && sqlite3_bind_int64(st, 1, key_id) != SQLITE_OK)
                 k = sqlite_error(r, sqlite3_errcode(r->db), "list values");
         while (k >= 0) {

@@ -13,13 +13,10 @@ static const struct {
         RegType type;
         const char *name;
 } type_table[] = {
-        {REG_NONE, "REG_NONE"},
-        {REG_SZ, "REG_SZ"},
-        {REG_EXPAND_SZ, "REG_EXPAND_SZ"},
-        {REG_BINARY, "REG_BINARY"},
-        {REG_DWORD, "REG_DWORD"},
-        {REG_MULTI_SZ, "REG_MULTI_SZ"},
-        {REG_QWORD, "REG_QWORD"},
+                {REG_NONE, "REG_NONE"},           {REG_SZ, "REG_SZ"},
+                {REG_EXPAND_SZ, "REG_EXPAND_SZ"}, {REG_BINARY, "REG_BINARY"},
+                {REG_DWORD, "REG_DWORD"},         {REG_MULTI_SZ, "REG_MULTI_SZ"},
+                {REG_QWORD, "REG_QWORD"},
 };
 
 const char *reg_type_to_string(RegType t) {
@@ -118,12 +115,9 @@ int reg_value_check_data(RegType type, const void *data, size_t size, char **ret
         }
         if (!data && size > 0) {
                 problem = "no data given";
-        } else if (size > REGISTRY_VALUE_DATA_MAX) {
+        } else if (size > (size_t) REGISTRY_VALUE_DATA_MAX) {
                 if (reterr_message &&
-                    asprintf(&m,
-                             "The %s data has %zu bytes; at most %d are allowed.",
-                             name,
-                             size,
+                    asprintf(&m, "The %s data has %zu bytes; at most %d are allowed.", name, size,
                              REGISTRY_VALUE_DATA_MAX) >= 0)
                         *reterr_message = m;
                 return -E2BIG;

@@ -44,14 +44,14 @@ typedef enum RegType {
         REG_QWORD = 11,
 } RegType;
 
-const char *reg_type_to_string(RegType t);        /* "REG_SZ", or NULL */
+const char *reg_type_to_string(RegType t);             /* "REG_SZ", or NULL */
 int reg_type_from_string(const char *s, RegType *ret); /* "REG_SZ" (any case); -EINVAL */
 
 /* Limits (Windows' own, where it has one). */
-#define REGISTRY_KEY_NAME_MAX    255   /* characters in one key name */
-#define REGISTRY_KEY_DEPTH_MAX   512   /* components in a key path, the root included */
-#define REGISTRY_VALUE_NAME_MAX  16383 /* characters in a value name */
-#define REGISTRY_VALUE_DATA_MAX  (1024 * 1024) /* bytes of one value's data */
+#define REGISTRY_KEY_NAME_MAX   255           /* characters in one key name */
+#define REGISTRY_KEY_DEPTH_MAX  512           /* components in a key path, the root included */
+#define REGISTRY_VALUE_NAME_MAX 16383         /* characters in a value name */
+#define REGISTRY_VALUE_DATA_MAX (1024 * 1024) /* bytes of one value's data */
 
 /* A value as stored. For REG_SZ and REG_EXPAND_SZ, 'data' is the UTF-8 string with its NUL
  * (size = strlen + 1). For REG_MULTI_SZ it is the strings, each with its NUL, followed by one
@@ -161,11 +161,11 @@ int registry_rollback(Registry *r);
 
 /* ---- Windows Server Backup application registrations (registry-apps.c) ------------------ */
 
-#define REGISTRY_WSB_KEY                                                                           \
+#define REGISTRY_WSB_KEY \
         "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\WindowsServerBackup"
-#define REGISTRY_APP_SUPPORT_KEY REGISTRY_WSB_KEY "\\Application Support"
-#define REGISTRY_APP_IDENTIFIER  "Application Identifier"
-#define REGISTRY_APP_CLSID       "CLSID"
+#define REGISTRY_APP_SUPPORT_KEY    REGISTRY_WSB_KEY "\\Application Support"
+#define REGISTRY_APP_IDENTIFIER     "Application Identifier"
+#define REGISTRY_APP_CLSID          "CLSID"
 #define REGISTRY_APP_IDENTIFIER_MAX 256 /* characters (code points), not bytes */
 
 typedef enum RegistryAppStatus {
@@ -181,10 +181,10 @@ typedef struct RegistryApp {
         vss_guid writer_id; /* the writer class id; null when the key name is not a GUID */
         char *identifier;   /* NULL when missing or unusable */
         bool has_clsid;
-        vss_guid clsid;     /* the add-in's class id, when has_clsid */
-        char *addin_path;   /* HKLM\SOFTWARE\Classes\CLSID\{clsid}\LocalServer32, or NULL */
+        vss_guid clsid;   /* the add-in's class id, when has_clsid */
+        char *addin_path; /* HKLM\SOFTWARE\Classes\CLSID\{clsid}\LocalServer32, or NULL */
         RegistryAppStatus status;
-        char *reason;       /* why ignored or invalid, for people; NULL when OK */
+        char *reason; /* why ignored or invalid, for people; NULL when OK */
 } RegistryApp;
 
 void registry_app_array_free(RegistryApp *apps, size_t n);
@@ -200,7 +200,8 @@ int registry_list_apps(Registry *r, RegistryApp **ret, size_t *ret_n);
  * *ret (free with registry_app_array_free(*ret, 1)). -ENOENT if there is none; when the
  * identifier only matches an ignored or invalid registration, -ENOENT too, and *reterr_message
  * (if given) says why it is not selectable. */
-int registry_find_app(Registry *r, const char *identifier, RegistryApp **ret, char **reterr_message);
+int registry_find_app(
+                Registry *r, const char *identifier, RegistryApp **ret, char **reterr_message);
 
 /* Called by the store before a write under "Application Support": refuses, with -EINVAL and a
  * message naming the rule, a subkey whose name is not a "{GUID}", an "Application Identifier"
@@ -223,7 +224,7 @@ int registry_apps_check_write(
 
 /* ---- The VSS writer access list (registry-acl.c) ---------------------------------------- */
 
-#define REGISTRY_VSS_ACCESS_KEY                                                                    \
+#define REGISTRY_VSS_ACCESS_KEY \
         "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\VSS\\VssAccessControl"
 
 typedef enum RegistryAccess {

@@ -75,3 +75,26 @@ expect_fail() {
     [ $rc -ne 0 ] || fail "$what: succeeded but should have failed"
     echo "ok: $what (exit $rc)"
 }
+
+# expect_exit WHAT CODE COMMAND...: the command must exit with CODE; its stdout is in $OUT and
+# its stderr in $ERR afterwards. Standard input is left to the caller.
+expect_exit() {
+    local what=$1 code=$2
+    shift 2
+    local rc=0 out err
+    out=$(mktemp "$TESTDIR/out.XXXXXX")
+    err=$(mktemp "$TESTDIR/err.XXXXXX")
+    "$@" >"$out" 2>"$err" || rc=$?
+    OUT=$(cat "$out")
+    ERR=$(cat "$err")
+    rm -f "$out" "$err"
+    if [ "$rc" -ne "$code" ]; then
+        printf 'FAIL: %s: exit %s, expected %s\n--- stdout\n%s\n--- stderr\n%s\n' \
+            "$what" "$rc" "$code" "$OUT" "$ERR" >&2
+        exit 1
+    fi
+    echo "ok: $what (exit $rc)"
+}
+
+# The Windows Server Backup key the seed document registers under.
+WSB_APPS='HKEY_LOCAL_MACHINE\Software\Microsoft\Windows NT\CurrentVersion\WindowsServerBackup\Application Support'

@@ -12,8 +12,8 @@
 #define KEY(guid) SUPPORT "\\" guid
 
 /* The seed's example, as the documented batch line writes it: the path in its mixed case. */
-#define SEED_KEY                                                                                   \
-        "HKEY_LOCAL_MACHINE\\Software\\Microsoft\\windows nt\\currentversion\\"                     \
+#define SEED_KEY                                                                \
+        "HKEY_LOCAL_MACHINE\\Software\\Microsoft\\windows nt\\currentversion\\" \
         "WindowsServerBackup\\Application Support\\{CE4EF7DC-18CE-4A11-B4C9-D7A668637D1B}"
 
 static void list(Registry *r, RegistryApp **apps, size_t *n) {
@@ -25,7 +25,8 @@ static void list(Registry *r, RegistryApp **apps, size_t *n) {
 static void test_status_names(void **state) {
         (void) state;
         assert_string_equal(registry_app_status_to_string(REGISTRY_APP_OK), "ok");
-        assert_string_equal(registry_app_status_to_string(REGISTRY_APP_IGNORED_DUPLICATE), "ignored");
+        assert_string_equal(
+                        registry_app_status_to_string(REGISTRY_APP_IGNORED_DUPLICATE), "ignored");
         assert_string_equal(registry_app_status_to_string(REGISTRY_APP_INVALID), "invalid");
         assert_null(registry_app_status_to_string((RegistryAppStatus) 3));
         assert_null(registry_app_status_to_string((RegistryAppStatus) -1));
@@ -64,9 +65,11 @@ static void test_seed_example(void **state) {
 
         /* Registering again (reg add /f) replaces, and is no duplicate of itself. */
         char *m = NULL;
-        assert_int_equal(registry_apps_check_write(r, SEED_KEY, "Application Identifier", REG_SZ,
-                                                   "My Application", 15, &m),
-                         0);
+        assert_int_equal(
+                        registry_apps_check_write(
+                                        r, SEED_KEY, "Application Identifier", REG_SZ,
+                                        "My Application", 15, &m),
+                        0);
         assert_null(m);
         assert_int_equal(set_sz(r, SEED_KEY, "application identifier", "My Application"), 0);
 
@@ -112,14 +115,18 @@ static void test_identifier_rules(void **state) {
         /* Empty, or not a REG_SZ. */
         assert_int_equal(set_sz(r, KEY(GUID_B), REGISTRY_APP_IDENTIFIER, ""), -EINVAL);
         assert_non_null(strstr(registry_last_error(r), "empty"));
-        assert_int_equal(registry_set_value(r, KEY(GUID_B), REGISTRY_APP_IDENTIFIER, REG_EXPAND_SZ,
-                                            "App", 4, false),
-                         -EINVAL);
+        assert_int_equal(
+                        registry_set_value(
+                                        r, KEY(GUID_B), REGISTRY_APP_IDENTIFIER, REG_EXPAND_SZ,
+                                        "App", 4, false),
+                        -EINVAL);
         assert_non_null(strstr(registry_last_error(r), "REG_EXPAND_SZ, not REG_SZ"));
         assert_int_equal(set_dword(r, KEY(GUID_B), REGISTRY_APP_IDENTIFIER, 1), -EINVAL);
-        assert_int_equal(registry_set_value(r, KEY(GUID_B), "APPLICATION IDENTIFIER", REG_MULTI_SZ,
-                                            "App\0", 5, false),
-                         -EINVAL);
+        assert_int_equal(
+                        registry_set_value(
+                                        r, KEY(GUID_B), "APPLICATION IDENTIFIER", REG_MULTI_SZ,
+                                        "App\0", 5, false),
+                        -EINVAL);
         /* A refused write does not even create the key. */
         assert_int_equal(registry_key_exists(r, KEY(GUID_B)), 0);
 
@@ -146,14 +153,13 @@ static void test_key_name_rules(void **state) {
         size_t n = 0;
 
         const char *bad[] = {
-                "CE4EF7DC-18CE-4A11-B4C9-D7A668637D1B",   /* no braces */
-                "{CE4EF7DC-18CE-4A11-B4C9-D7A668637D1B",  /* one brace */
-                "{CE4EF7DC-18CE-4A11-B4C9-D7A668637D1}",  /* short */
-                "{CE4EF7DC-18CE-4A11-B4C9-D7A668637D1BB}", /* long */
-                "{CE4EF7DC18CE-4A11-B4C9-D7A668637D1B0}", /* dash misplaced */
-                "{GE4EF7DC-18CE-4A11-B4C9-D7A668637D1B}", /* not hex */
-                " {CE4EF7DC-18CE-4A11-B4C9-D7A668637D1B}",
-                "My Application",
+                        "CE4EF7DC-18CE-4A11-B4C9-D7A668637D1B",    /* no braces */
+                        "{CE4EF7DC-18CE-4A11-B4C9-D7A668637D1B",   /* one brace */
+                        "{CE4EF7DC-18CE-4A11-B4C9-D7A668637D1}",   /* short */
+                        "{CE4EF7DC-18CE-4A11-B4C9-D7A668637D1BB}", /* long */
+                        "{CE4EF7DC18CE-4A11-B4C9-D7A668637D1B0}",  /* dash misplaced */
+                        "{GE4EF7DC-18CE-4A11-B4C9-D7A668637D1B}",  /* not hex */
+                        " {CE4EF7DC-18CE-4A11-B4C9-D7A668637D1B}", "My Application",
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 char *key = NULL;
@@ -172,15 +178,19 @@ static void test_key_name_rules(void **state) {
 
         /* Any case of hex digits; the path in any case and through any alias of the root. */
         assert_int_equal(registry_create_key(r, SUPPORT), 1);
-        assert_int_equal(registry_create_key(r, "hklm\\software\\microsoft\\WINDOWS NT\\"
-                                                "currentversion\\windowsserverbackup\\"
-                                                "APPLICATION SUPPORT\\{ce4ef7dc-18ce-4a11-b4c9-"
-                                                "d7a668637d1b}"),
-                         1);
-        assert_int_equal(registry_create_key(r, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\"
-                                                "CurrentVersion\\WindowsServerBackup\\"
-                                                "Application Support\\no-guid"),
-                         -EINVAL);
+        assert_int_equal(
+                        registry_create_key(
+                                        r, "hklm\\software\\microsoft\\WINDOWS NT\\"
+                                           "currentversion\\windowsserverbackup\\"
+                                           "APPLICATION SUPPORT\\{ce4ef7dc-18ce-4a11-b4c9-"
+                                           "d7a668637d1b}"),
+                        1);
+        assert_int_equal(
+                        registry_create_key(
+                                        r, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\"
+                                           "CurrentVersion\\WindowsServerBackup\\"
+                                           "Application Support\\no-guid"),
+                        -EINVAL);
         /* Keys beside "Application Support" are not registrations. */
         assert_int_equal(registry_create_key(r, REGISTRY_WSB_KEY "\\Other\\no-guid"), 1);
         assert_int_equal(registry_create_key(r, REGISTRY_WSB_KEY "\\Application Supportx\\y"), 1);
@@ -196,18 +206,26 @@ static void test_key_name_rules(void **state) {
 
         /* registry_apps_check_write() on its own. */
         char *m = NULL;
-        assert_int_equal(registry_apps_check_write(r, "HKLM\\SOFTWARE\\x", "CLSID", REG_DWORD,
-                                                   "\0\0\0\0", 4, &m),
-                         0);
-        assert_int_equal(registry_apps_check_write(r, SUPPORT, "v", REG_DWORD, "\0\0\0\0", 4, &m), 0);
-        assert_int_equal(registry_apps_check_write(r, KEY("x"), NULL, REG_NONE, NULL, 0, &m), -EINVAL);
+        assert_int_equal(
+                        registry_apps_check_write(
+                                        r, "HKLM\\SOFTWARE\\x", "CLSID", REG_DWORD, "\0\0\0\0", 4,
+                                        &m),
+                        0);
+        assert_int_equal(
+                        registry_apps_check_write(r, SUPPORT, "v", REG_DWORD, "\0\0\0\0", 4, &m),
+                        0);
+        assert_int_equal(
+                        registry_apps_check_write(r, KEY("x"), NULL, REG_NONE, NULL, 0, &m),
+                        -EINVAL);
         assert_non_null(m);
         free(m);
         m = NULL;
-        assert_int_equal(registry_apps_check_write(r, "HKCU\\x", NULL, REG_NONE, NULL, 0, &m),
-                         -EOPNOTSUPP);
+        assert_int_equal(
+                        registry_apps_check_write(r, "HKCU\\x", NULL, REG_NONE, NULL, 0, &m),
+                        -EOPNOTSUPP);
         free(m);
-        assert_int_equal(registry_apps_check_write(r, NULL, NULL, REG_NONE, NULL, 0, NULL), -EINVAL);
+        assert_int_equal(
+                        registry_apps_check_write(r, NULL, NULL, REG_NONE, NULL, 0, NULL), -EINVAL);
         registry_free(r);
 }
 
@@ -221,7 +239,8 @@ static void test_clsid_and_addin(void **state) {
         assert_int_equal(set_sz(r, KEY(GUID_A), REGISTRY_APP_IDENTIFIER, "With Add-in"), 1);
         assert_int_equal(set_sz(r, KEY(GUID_A), REGISTRY_APP_CLSID, CLSID_X), 1);
         assert_int_equal(set_sz(r, KEY(GUID_B), REGISTRY_APP_IDENTIFIER, "No Server"), 1);
-        assert_int_equal(set_sz(r, KEY(GUID_B), "clsid", "9d7f3f4c-1111-4222-8333-944455556666"), 1);
+        assert_int_equal(
+                        set_sz(r, KEY(GUID_B), "clsid", "9d7f3f4c-1111-4222-8333-944455556666"), 1);
 
         /* Wrong CLSIDs are refused and change nothing. */
         assert_int_equal(set_dword(r, KEY(GUID_A), REGISTRY_APP_CLSID, 1), -EINVAL);
@@ -229,9 +248,11 @@ static void test_clsid_and_addin(void **state) {
         assert_int_equal(set_sz(r, KEY(GUID_A), REGISTRY_APP_CLSID, "not a guid"), -EINVAL);
         assert_non_null(strstr(registry_last_error(r), "'not a guid'"));
         assert_int_equal(set_sz(r, KEY(GUID_A), REGISTRY_APP_CLSID, ""), -EINVAL);
-        assert_int_equal(registry_set_value(r, KEY(GUID_A), REGISTRY_APP_CLSID, REG_BINARY, "\1", 1,
-                                            false),
-                         -EINVAL);
+        assert_int_equal(
+                        registry_set_value(
+                                        r, KEY(GUID_A), REGISTRY_APP_CLSID, REG_BINARY, "\1", 1,
+                                        false),
+                        -EINVAL);
 
         /* No LocalServer32 yet: no add-in path. */
         list(r, &apps, &n);
@@ -245,14 +266,17 @@ static void test_clsid_and_addin(void **state) {
         registry_app_array_free(apps, n);
 
         /* The COM registration of the add-in, through HKCR, with the GUID in another case. */
-        assert_int_equal(set_sz(r, "HKCR\\CLSID\\{1eff3510-4a27-46ad-b9e0-08332f0f4f6d}\\LocalServer32",
-                                "", "/usr/lib/app/wsb-addin --serve"),
-                         1);
-        assert_int_equal(registry_set_value(r,
-                                            "HKLM\\SOFTWARE\\Classes\\CLSID\\" GUID_C
-                                            "\\LocalServer32",
-                                            "", REG_EXPAND_SZ, "/opt/x", 7, false),
-                         1);
+        assert_int_equal(
+                        set_sz(r,
+                               "HKCR\\CLSID\\{1eff3510-4a27-46ad-b9e0-08332f0f4f6d}\\LocalServer32",
+                               "", "/usr/lib/app/wsb-addin --serve"),
+                        1);
+        assert_int_equal(
+                        registry_set_value(
+                                        r,
+                                        "HKLM\\SOFTWARE\\Classes\\CLSID\\" GUID_C "\\LocalServer32",
+                                        "", REG_EXPAND_SZ, "/opt/x", 7, false),
+                        1);
         list(r, &apps, &n);
         assert_string_equal(apps[0].addin_path, "/usr/lib/app/wsb-addin --serve");
         assert_string_equal(apps[1].addin_path, "/opt/x");
@@ -277,9 +301,11 @@ static void test_duplicates(void **state) {
         assert_int_equal(set_sz(r, KEY(GUID_A), REGISTRY_APP_IDENTIFIER, "Äpfel DB"), 1);
 
         /* The check warns about the duplicate, naming the earlier registration ... */
-        assert_int_equal(registry_apps_check_write(r, KEY(GUID_B), REGISTRY_APP_IDENTIFIER, REG_SZ,
-                                                   "äPFEL db", 10, &m),
-                         1);
+        assert_int_equal(
+                        registry_apps_check_write(
+                                        r, KEY(GUID_B), REGISTRY_APP_IDENTIFIER, REG_SZ, "äPFEL db",
+                                        10, &m),
+                        1);
         assert_non_null(m);
         assert_non_null(strstr(m, GUID_A));
         assert_non_null(strstr(m, "Äpfel DB"));
@@ -315,9 +341,11 @@ static void test_duplicates(void **state) {
         one = NULL;
 
         /* Renaming a registration to an identifier in use makes the later one ignored. */
-        assert_int_equal(registry_apps_check_write(r, KEY(GUID_C), REGISTRY_APP_IDENTIFIER, REG_SZ,
-                                                   "ÄPFEL DB", 10, &m),
-                         1);
+        assert_int_equal(
+                        registry_apps_check_write(
+                                        r, KEY(GUID_C), REGISTRY_APP_IDENTIFIER, REG_SZ, "ÄPFEL DB",
+                                        10, &m),
+                        1);
         free(m);
         m = NULL;
         assert_int_equal(set_sz(r, KEY(GUID_C), REGISTRY_APP_IDENTIFIER, "ÄPFEL DB"), 0);
@@ -397,6 +425,18 @@ static void test_invalid_registrations(void **state) {
         assert_non_null(strstr(apps[4].reason, "'CLSID' is REG_BINARY"));
         registry_app_array_free(apps, n);
 
+        /* A key name that cannot even be part of a path spoils nothing else. */
+        raw_exec(t->path, "INSERT INTO reg_keys (parent, name, fold) SELECT id, 'bad' || "
+                          "char(10) || 'name', 'bad' || char(10) || 'name' FROM reg_keys WHERE "
+                          "name = 'Application Support'");
+        list(r, &apps, &n);
+        assert_int_equal(n, 6);
+        assert_int_equal(apps[5].status, REGISTRY_APP_INVALID);
+        assert_non_null(strstr(apps[5].reason, "not a writer class id"));
+        assert_int_equal(apps[1].status, REGISTRY_APP_OK);
+        registry_app_array_free(apps, n);
+        raw_exec(t->path, "DELETE FROM reg_keys WHERE name = 'bad' || char(10) || 'name'");
+
         /* find_app explains why an identifier is not selectable. */
         assert_int_equal(registry_find_app(r, long_id, &one, &m), -ENOENT);
         assert_non_null(strstr(m, "not selectable"));
@@ -409,9 +449,10 @@ static void test_invalid_registrations(void **state) {
         registry_app_array_free(one, 1);
 
         /* A duplicate of an ignored registration names the one that is used. */
-        assert_int_equal(set_sz(r, KEY("{22222222-2222-3333-4444-555555555555}"),
-                                REGISTRY_APP_IDENTIFIER, "BAD clsid"),
-                         1);
+        assert_int_equal(
+                        set_sz(r, KEY("{22222222-2222-3333-4444-555555555555}"),
+                               REGISTRY_APP_IDENTIFIER, "BAD clsid"),
+                        1);
         assert_int_equal(registry_find_app(r, "Bad Clsid", &one, &m), 0);
         assert_string_equal(one->key_name, GUID_B);
         registry_app_array_free(one, 1);
@@ -472,21 +513,26 @@ static void test_writer_access(void **state) {
 
         assert_int_equal(set_dword(r, REGISTRY_VSS_ACCESS_KEY, "postgres", 1), 1);
         assert_int_equal(set_dword(r, REGISTRY_VSS_ACCESS_KEY, "Mallory", 0), 1);
-        assert_int_equal(set_dword(r, REGISTRY_VSS_ACCESS_KEY, "NT AUTHORITY\\NetworkService", 1), 1);
+        assert_int_equal(
+                        set_dword(r, REGISTRY_VSS_ACCESS_KEY, "NT AUTHORITY\\NetworkService", 1),
+                        1);
         assert_int_equal(registry_writer_access(r, "postgres", &m), REGISTRY_ACCESS_ALLOWED);
         assert_int_equal(registry_writer_access(r, "Mallory", &m), REGISTRY_ACCESS_DENIED);
-        assert_int_equal(registry_writer_access(r, "NT AUTHORITY\\NetworkService", &m),
-                         REGISTRY_ACCESS_ALLOWED);
+        assert_int_equal(
+                        registry_writer_access(r, "NT AUTHORITY\\NetworkService", &m),
+                        REGISTRY_ACCESS_ALLOWED);
         /* User names are case-sensitive. */
         assert_int_equal(registry_writer_access(r, "Postgres", &m), REGISTRY_ACCESS_NOT_LISTED);
         assert_int_equal(registry_writer_access(r, "mallory", &m), REGISTRY_ACCESS_NOT_LISTED);
         assert_null(m);
 
         /* Through the HKLM alias and another spelling of the key path. */
-        assert_int_equal(set_dword(r, "hklm\\system\\currentcontrolset\\services\\vss\\"
-                                      "vssaccesscontrol",
-                                   "postgres", 0),
-                         0);
+        assert_int_equal(
+                        set_dword(r,
+                                  "hklm\\system\\currentcontrolset\\services\\vss\\"
+                                  "vssaccesscontrol",
+                                  "postgres", 0),
+                        0);
         assert_int_equal(registry_writer_access(r, "postgres", &m), REGISTRY_ACCESS_DENIED);
 
         /* Entries that are neither 0 nor 1, or not a REG_DWORD. */
@@ -502,9 +548,11 @@ static void test_writer_access(void **state) {
         assert_non_null(strstr(m, "REG_SZ"));
         free(m);
         m = NULL;
-        assert_int_equal(registry_set_value(r, REGISTRY_VSS_ACCESS_KEY, "q", REG_QWORD,
-                                            "\1\0\0\0\0\0\0\0", 8, false),
-                         1);
+        assert_int_equal(
+                        registry_set_value(
+                                        r, REGISTRY_VSS_ACCESS_KEY, "q", REG_QWORD,
+                                        "\1\0\0\0\0\0\0\0", 8, false),
+                        1);
         assert_int_equal(registry_writer_access(r, "q", NULL), -EBADMSG);
         assert_non_null(strstr(registry_last_error(r), "REG_QWORD"));
         /* Others are unaffected by a bad entry. */
@@ -518,15 +566,25 @@ static void test_writer_access(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_status_names),
-                cmocka_unit_test_setup_teardown(test_seed_example, test_dir_setup, test_dir_teardown),
-                cmocka_unit_test_setup_teardown(test_identifier_rules, test_dir_setup, test_dir_teardown),
-                cmocka_unit_test_setup_teardown(test_key_name_rules, test_dir_setup, test_dir_teardown),
-                cmocka_unit_test_setup_teardown(test_clsid_and_addin, test_dir_setup, test_dir_teardown),
-                cmocka_unit_test_setup_teardown(test_duplicates, test_dir_setup, test_dir_teardown),
-                cmocka_unit_test_setup_teardown(test_invalid_registrations, test_dir_setup, test_dir_teardown),
-                cmocka_unit_test_setup_teardown(test_read_only_and_unprivileged, test_dir_setup, test_dir_teardown),
-                cmocka_unit_test_setup_teardown(test_writer_access, test_dir_setup, test_dir_teardown),
+                        cmocka_unit_test(test_status_names),
+                        cmocka_unit_test_setup_teardown(
+                                        test_seed_example, test_dir_setup, test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_identifier_rules, test_dir_setup, test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_key_name_rules, test_dir_setup, test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_clsid_and_addin, test_dir_setup, test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_duplicates, test_dir_setup, test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_invalid_registrations, test_dir_setup,
+                                        test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_read_only_and_unprivileged, test_dir_setup,
+                                        test_dir_teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_writer_access, test_dir_setup, test_dir_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

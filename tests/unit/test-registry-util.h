@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+/* cmocka.h uses what the headers above declare. */
 #include <cmocka.h>
 
 #include "registry.h"
@@ -114,7 +115,10 @@ static void raw_exec(const char *path, const char *sql) {
         sqlite3 *db = NULL;
         char *err = NULL;
 
-        assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+        assert_int_equal(
+                        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                        NULL),
+                        SQLITE_OK);
         if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
                 fail_msg("%s: %s", sql, err);
         assert_int_equal(sqlite3_close(db), SQLITE_OK);
