@@ -365,6 +365,34 @@ static void in_push(JsonIn *in, PtrArray *list, void *item, size_t max, void (*f
         }
 }
 
+/* Reads one item of a list: the new item, or NULL with in->error set. 'ctx' is the list's own
+ * argument (e.g. the kind of file descriptor). */
+typedef void *(*ItemReader)(JsonIn *in, json_t *v, const void *ctx);
+
+/* Reads the array 'key' of 'obj' (at most 'max' items) into 'list', naming each item's position
+ * in error messages. A missing array is an empty list. */
+static void
+in_list(JsonIn *in,
+        json_t *obj,
+        const char *key,
+        size_t max,
+        ItemReader reader,
+        const void *ctx,
+        void (*free_func)(void *),
+        PtrArray *list) {
+        json_t *a = in_array(in, obj, key, max);
+        if (!a)
+                return;
+
+        size_t old = path_push_key(in, key);
+        for (size_t i = 0; i < json_array_size(a) && in->error >= 0; i++) {
+                size_t o = path_push_index(in, i);
+                in_push(in, list, reader(in, json_array_get(a, i), ctx), max, free_func);
+                path_pop(in, o);
+        }
+        path_pop(in, old);
+}
+
 /* Checks "format" and "version" of the root object. */
 static void
 in_header(JsonIn *in, json_t *root, const char *format, const char *other_format, int version) {
@@ -508,6 +536,10 @@ static vss_wm_filedesc *in_filedesc(JsonIn *in, json_t *v, FiledescKind kind) {
         return f;
 }
 
+static void *read_filedesc(JsonIn *in, json_t *v, const void *ctx) {
+        return in_filedesc(in, v, *(const FiledescKind *) ctx);
+}
+
 static void in_filedesc_list(
                 JsonIn *in,
                 json_t *obj,
@@ -515,18 +547,7 @@ static void in_filedesc_list(
                 FiledescKind kind,
                 size_t max,
                 PtrArray *list) {
-        json_t *a = in_array(in, obj, key, max);
-        if (!a)
-                return;
-
-        size_t old = path_push_key(in, key);
-        for (size_t i = 0; i < json_array_size(a) && in->error >= 0; i++) {
-                size_t o = path_push_index(in, i);
-                vss_wm_filedesc *f = in_filedesc(in, json_array_get(a, i), kind);
-                in_push(in, list, f, max, wm_filedesc_free_void);
-                path_pop(in, o);
-        }
-        path_pop(in, old);
+        in_list(in, obj, key, max, read_filedesc, &kind, wm_filedesc_free_void, list);
 }
 
 static vss_wm_dependency *in_dependency(JsonIn *in, json_t *v) {
@@ -546,6 +567,11 @@ static vss_wm_dependency *in_dependency(JsonIn *in, json_t *v) {
         if (in->error < 0)
                 return wm_dependency_free(d);
         return d;
+}
+
+static void *read_dependency(JsonIn *in, json_t *v, const void *ctx) {
+        (void) ctx;
+        return in_dependency(in, v);
 }
 
 static vss_wm_component *in_component(JsonIn *in, json_t *v) {
@@ -595,21 +621,16 @@ static vss_wm_component *in_component(JsonIn *in, json_t *v) {
                         in, v, "database_log_files", FILEDESC_DATABASE_LOG,
                         VSS_METADATA_FILE_SETS_MAX, &c->database_log_files);
 
-        json_t *a = in_array(in, v, "dependencies", VSS_METADATA_DEPENDENCIES_MAX);
-        if (a) {
-                size_t old = path_push_key(in, "dependencies");
-                for (size_t i = 0; i < json_array_size(a) && in->error >= 0; i++) {
-                        size_t o = path_push_index(in, i);
-                        vss_wm_dependency *d = in_dependency(in, json_array_get(a, i));
-                        in_push(in, &c->dependencies, d, VSS_METADATA_DEPENDENCIES_MAX,
-                                wm_dependency_free_void);
-                        path_pop(in, o);
-                }
-                path_pop(in, old);
-        }
+        in_list(in, v, "dependencies", VSS_METADATA_DEPENDENCIES_MAX, read_dependency, NULL,
+                wm_dependency_free_void, &c->dependencies);
         if (in->error < 0)
                 return wm_component_free(c);
         return c;
+}
+
+static void *read_component(JsonIn *in, json_t *v, const void *ctx) {
+        (void) ctx;
+        return in_component(in, v);
 }
 
 static void in_wmd_identity(JsonIn *in, json_t *root, vss_wmd *wmd) {
@@ -711,18 +732,8 @@ static int wmd_from_tree(JsonIn *in, json_t *root, vss_wmd **ret) {
                         in, root, "include_files", FILEDESC_INCLUDE, VSS_METADATA_WRITER_FILES_MAX,
                         &wmd->include_files);
 
-        json_t *a = in_array(in, root, "components", VSS_METADATA_COMPONENTS_MAX);
-        if (a) {
-                size_t old = path_push_key(in, "components");
-                for (size_t i = 0; i < json_array_size(a) && in->error >= 0; i++) {
-                        size_t o = path_push_index(in, i);
-                        vss_wm_component *c = in_component(in, json_array_get(a, i));
-                        in_push(in, &wmd->components, c, VSS_METADATA_COMPONENTS_MAX,
-                                wm_component_free_void);
-                        path_pop(in, o);
-                }
-                path_pop(in, old);
-        }
+        in_list(in, root, "components", VSS_METADATA_COMPONENTS_MAX, read_component, NULL,
+                wm_component_free_void, &wmd->components);
         if (in->error < 0)
                 return in->error;
 
@@ -841,22 +852,24 @@ static BcdDirectedTarget *in_directed_target(JsonIn *in, json_t *v) {
         return t;
 }
 
-typedef void *(*ItemReader)(JsonIn *in, json_t *v);
-
-static void *read_partial_file(JsonIn *in, json_t *v) {
+static void *read_partial_file(JsonIn *in, json_t *v, const void *ctx) {
+        (void) ctx;
         return in_partial_file(in, v);
 }
-static void *read_differenced_file(JsonIn *in, json_t *v) {
+static void *read_differenced_file(JsonIn *in, json_t *v, const void *ctx) {
+        (void) ctx;
         return in_differenced_file(in, v);
 }
-static void *read_restore_subcomponent(JsonIn *in, json_t *v) {
+static void *read_restore_subcomponent(JsonIn *in, json_t *v, const void *ctx) {
+        (void) ctx;
         return in_restore_subcomponent(in, v);
 }
-static void *read_directed_target(JsonIn *in, json_t *v) {
+static void *read_directed_target(JsonIn *in, json_t *v, const void *ctx) {
+        (void) ctx;
         return in_directed_target(in, v);
 }
 
-/* Reads a BCD component list of items. */
+/* Reads a list of items of a BCD component. */
 static void
 in_item_list(JsonIn *in,
              json_t *obj,
@@ -864,18 +877,7 @@ in_item_list(JsonIn *in,
              ItemReader reader,
              void (*free_func)(void *),
              PtrArray *list) {
-        json_t *a = in_array(in, obj, key, VSS_METADATA_ITEMS_MAX);
-        if (!a)
-                return;
-
-        size_t old = path_push_key(in, key);
-        for (size_t i = 0; i < json_array_size(a) && in->error >= 0; i++) {
-                size_t o = path_push_index(in, i);
-                void *item = reader(in, json_array_get(a, i));
-                in_push(in, list, item, VSS_METADATA_ITEMS_MAX, free_func);
-                path_pop(in, o);
-        }
-        path_pop(in, old);
+        in_list(in, obj, key, VSS_METADATA_ITEMS_MAX, reader, NULL, free_func, list);
 }
 
 static void in_failure_messages(JsonIn *in, json_t *obj, vss_bcd_component *c) {
@@ -1005,6 +1007,11 @@ static vss_bcd_component *in_bcd_component(JsonIn *in, json_t *v) {
         return c;
 }
 
+static void *read_bcd_component(JsonIn *in, json_t *v, const void *ctx) {
+        (void) ctx;
+        return in_bcd_component(in, v);
+}
+
 static vss_bcd_writer *in_bcd_writer(JsonIn *in, json_t *v) {
         static const char *const keys[] = {
                         "instance_id", "class_id", "instance_name", "components", NULL};
@@ -1020,21 +1027,16 @@ static vss_bcd_writer *in_bcd_writer(JsonIn *in, json_t *v) {
         in_guid(in, v, "class_id", false, &w->class_id);
         in_string(in, v, "instance_name", true, &w->instance_name);
 
-        json_t *a = in_array(in, v, "components", VSS_METADATA_COMPONENTS_MAX);
-        if (a) {
-                size_t old = path_push_key(in, "components");
-                for (size_t i = 0; i < json_array_size(a) && in->error >= 0; i++) {
-                        size_t o = path_push_index(in, i);
-                        vss_bcd_component *c = in_bcd_component(in, json_array_get(a, i));
-                        in_push(in, &w->components, c, VSS_METADATA_COMPONENTS_MAX,
-                                bcd_component_free_void);
-                        path_pop(in, o);
-                }
-                path_pop(in, old);
-        }
+        in_list(in, v, "components", VSS_METADATA_COMPONENTS_MAX, read_bcd_component, NULL,
+                bcd_component_free_void, &w->components);
         if (in->error < 0)
                 return bcd_writer_free(w);
         return w;
+}
+
+static void *read_bcd_writer(JsonIn *in, json_t *v, const void *ctx) {
+        (void) ctx;
+        return in_bcd_writer(in, v);
 }
 
 static void in_backup_state(JsonIn *in, json_t *root, vss_bcd *bcd) {
@@ -1113,18 +1115,8 @@ static int bcd_from_tree(JsonIn *in, json_t *root, vss_bcd **ret) {
         IN_ENUM(in, root, "restore_type", restore_type, "VSS_RESTORE_TYPE", &bcd->restore_type);
         in_snapshot_context(in, root, bcd);
 
-        json_t *a = in_array(in, root, "writers", VSS_METADATA_WRITERS_MAX);
-        if (a) {
-                size_t old = path_push_key(in, "writers");
-                for (size_t i = 0; i < json_array_size(a) && in->error >= 0; i++) {
-                        size_t o = path_push_index(in, i);
-                        vss_bcd_writer *w = in_bcd_writer(in, json_array_get(a, i));
-                        in_push(in, &bcd->writers, w, VSS_METADATA_WRITERS_MAX,
-                                bcd_writer_free_void);
-                        path_pop(in, o);
-                }
-                path_pop(in, old);
-        }
+        in_list(in, root, "writers", VSS_METADATA_WRITERS_MAX, read_bcd_writer, NULL,
+                bcd_writer_free_void, &bcd->writers);
         if (in->error < 0)
                 return in->error;
 
