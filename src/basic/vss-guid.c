@@ -7,17 +7,8 @@
 
 #include <vss/vss.h>
 
+#include "hex-util.h"
 #include "macro.h"
-
-static int unhex(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
-}
 
 VSS_PUBLIC int vss_guid_from_string(const char *s, vss_guid *ret) {
         /* Positions of the dashes in the 36-character form 8-4-4-4-12. */
@@ -43,7 +34,7 @@ VSS_PUBLIC int vss_guid_from_string(const char *s, vss_guid *ret) {
                                 return -EINVAL;
                         continue;
                 }
-                int hi = unhex(s[i]), lo = unhex(s[i + 1]);
+                int hi = unhexchar(s[i]), lo = unhexchar(s[i + 1]);
                 if (hi < 0 || lo < 0)
                         return -EINVAL;
                 g.bytes[k++] = (uint8_t) (hi << 4 | lo);

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "fd-util.h"
+#include "hex-util.h"
 #include "metadata-internal.h"
 
 /* The end of a range may not pass the largest file offset Linux addresses. */
@@ -22,16 +24,6 @@ static int range_check(const vss_range *r) {
         if (r->offset > RANGE_END_MAX || r->length > RANGE_END_MAX - r->offset)
                 return -ERANGE;
         return 0;
-}
-
-static int hex_digit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
 }
 
 /* Parses one number at *p: decimal digits, or "0x"/"0X" and hex digits. Advances *p. -EINVAL if
@@ -48,7 +40,7 @@ static int parse_u64(const char **p, uint64_t *ret) {
         }
         const char *digits = s;
         for (;; s++) {
-                int d = base == 16 ? hex_digit(*s) : (*s >= '0' && *s <= '9' ? *s - '0' : -1);
+                int d = base == 16 ? unhexchar(*s) : (*s >= '0' && *s <= '9' ? *s - '0' : -1);
                 if (d < 0)
                         break;
                 if (v > (UINT64_MAX - (uint64_t) d) / base)
@@ -320,16 +312,5 @@ VSS_PUBLIC int vss_ranges_file_write(int fd, const vss_range *ranges, size_t n) 
         if (r < 0)
                 return r;
 
-        const uint8_t *p = data;
-        while (size > 0) {
-                ssize_t k = write(fd, p, size);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                p += k;
-                size -= (size_t) k;
-        }
-        return 0;
+        return write_all(fd, data, size);
 }

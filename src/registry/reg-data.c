@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buffer.h"
+#include "hex-util.h"
 #include "macro.h"
 #include "reg-util.h"
 #include "utf8.h"
@@ -68,16 +69,6 @@ static const char *quotable(const char *s, char *buf, size_t size) {
         return buf;
 }
 
-static int hex_digit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* A number in decimal, or in hexadecimal after "0x"; no sign, no spaces. -EINVAL for anything
  * else, -ERANGE above 'max'. */
 static int parse_number(const char *s, uint64_t max, uint64_t *ret) {
@@ -92,7 +83,7 @@ static int parse_number(const char *s, uint64_t max, uint64_t *ret) {
                 return -EINVAL;
 
         for (; *s; s++) {
-                int d = base == 16 ? hex_digit(*s) : (*s >= '0' && *s <= '9' ? *s - '0' : -1);
+                int d = base == 16 ? unhexchar(*s) : (*s >= '0' && *s <= '9' ? *s - '0' : -1);
                 if (d < 0)
                         return -EINVAL;
                 if (v > (max - (uint64_t) d) / base)
@@ -173,13 +164,13 @@ binary_from_string(const char *data, uint8_t **ret, size_t *ret_size, char **ret
         /* An odd number of digits: the first one is a byte of its own, as reg.exe does. */
         size_t i = 0, o = 0;
         if (n % 2 == 1) {
-                d[o++] = (uint8_t) hex_digit(data[0]);
+                d[o++] = (uint8_t) unhexchar(data[0]);
                 i = 1;
         }
         for (; i < n; i += 2)
                 d[o++] =
-                                (uint8_t) ((unsigned) hex_digit(data[i]) << 4 |
-                                           (unsigned) hex_digit(data[i + 1]));
+                                (uint8_t) ((unsigned) unhexchar(data[i]) << 4 |
+                                           (unsigned) unhexchar(data[i + 1]));
 
         *ret = d;
         *ret_size = size;

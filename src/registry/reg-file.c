@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "fd-util.h"
+#include "hex-util.h"
 #include "reg-data.h"
 #include "reg-util.h"
 #include "utf8.h"
@@ -282,16 +284,6 @@ static int parse_key_line(Parser *p, const char *s, size_t n) {
         return r;
 }
 
-static int hex_digit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* Collects the hex bytes after "hex:" or "hex(N):", following '\' continuation lines, and
  * parses them. 'start_line' is where the value began, for messages. */
 static int
@@ -351,7 +343,7 @@ parse_hex_bytes(Parser *p,
                         r = parse_fail(p, -EINVAL, "byte %zu of the hex data is empty", index);
                         goto finish;
                 }
-                if (tok_n > 2 || hex_digit(tok[0]) < 0 || (tok_n == 2 && hex_digit(tok[1]) < 0)) {
+                if (tok_n > 2 || unhexchar(tok[0]) < 0 || (tok_n == 2 && unhexchar(tok[1]) < 0)) {
                         p->line = start_line;
                         r = parse_fail(p, -EINVAL,
                                        "byte %zu of the hex data, '%.*s', is not one or two hex "
@@ -360,8 +352,8 @@ parse_hex_bytes(Parser *p,
                         goto finish;
                 }
                 uint8_t v =
-                                (uint8_t) (tok_n == 1 ? hex_digit(tok[0])
-                                                      : hex_digit(tok[0]) << 4 | hex_digit(tok[1]));
+                                (uint8_t) (tok_n == 1 ? unhexchar(tok[0])
+                                                      : unhexchar(tok[0]) << 4 | unhexchar(tok[1]));
                 if (bytes.size >= REG_DATA_SIZE_MAX) {
                         p->line = start_line;
                         r = parse_fail(p, -E2BIG,
@@ -417,9 +409,9 @@ static int parse_hex_value(Parser *p, const char *s, size_t n, RegFileOp *op) {
         if (i < n && s[i] == '(') {
                 size_t digits = 0;
                 t = 0;
-                for (i++; i < n && hex_digit(s[i]) >= 0; i++, digits++)
+                for (i++; i < n && unhexchar(s[i]) >= 0; i++, digits++)
                         if (digits < 8)
-                                t = t * 16 + (unsigned long) hex_digit(s[i]);
+                                t = t * 16 + (unsigned long) unhexchar(s[i]);
                 if (digits == 0 || digits > 8 || i >= n || s[i] != ')')
                         return parse_fail(
                                         p, -EINVAL,
@@ -582,8 +574,8 @@ static int parse_value_line(Parser *p, const char *s, size_t n) {
                 size_t j = 6, digits = 0;
                 uint32_t v = 0;
 
-                for (; j < dn && hex_digit(d[j]) >= 0; j++, digits++)
-                        v = v << 4 | (uint32_t) hex_digit(d[j]);
+                for (; j < dn && unhexchar(d[j]) >= 0; j++, digits++)
+                        v = v << 4 | (uint32_t) unhexchar(d[j]);
                 if (digits == 0 || digits > 8 || !rest_is_empty(d + j, dn - j)) {
                         op_done(&op);
                         return parse_fail(
@@ -1071,22 +1063,6 @@ int reg_file_read(const char *path, size_t max, char **ret, size_t *ret_size) {
         if (S_ISREG(st.st_mode) && (uint64_t) st.st_size > max)
                 return -EFBIG;
         return reg_file_read_fd(fd, max, ret, ret_size);
-}
-
-static int write_all(int fd, const void *data, size_t size) {
-        const uint8_t *p = data;
-
-        while (size > 0) {
-                ssize_t k = write(fd, p, size);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                p += k;
-                size -= (size_t) k;
-        }
-        return 0;
 }
 
 int reg_file_write_atomic(const char *path, const void *data, size_t size) {
