@@ -1206,6 +1206,24 @@ int registry_set_value(
         return write_end(r, k, "set a value");
 }
 
+/* Checks and prepares the arguments that name one value: the key's path split into
+ * components and normalized, and the value name checked and case-folded. */
+static int
+value_args(Registry *r,
+           const char *key,
+           const char *name,
+           char ***ret_components,
+           char **ret_normalized,
+           char **ret_fold) {
+        int k = split_path(r, key, ret_components, ret_normalized);
+        if (k < 0)
+                return k;
+        k = name_check(r, name);
+        if (k < 0)
+                return k;
+        return fold_or_fail(r, name, ret_fold);
+}
+
 int registry_delete_value(Registry *r, const char *key, const char *name) {
         VSS_CLEANUP(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         vss_autostrv char **components = NULL;
@@ -1218,13 +1236,7 @@ int registry_delete_value(Registry *r, const char *key, const char *name) {
         vss_assert_return(name, -EINVAL);
         registry_error_clear(r);
 
-        k = split_path(r, key, &components, &normalized);
-        if (k < 0)
-                return k;
-        k = name_check(r, name);
-        if (k < 0)
-                return k;
-        k = fold_or_fail(r, name, &fold);
+        k = value_args(r, key, name, &components, &normalized, &fold);
         if (k < 0)
                 return k;
 
@@ -1300,13 +1312,7 @@ int registry_get_value(Registry *r, const char *key, const char *name, RegValue 
         vss_assert_return(ret, -EINVAL);
         registry_error_clear(r);
 
-        k = split_path(r, key, &components, &normalized);
-        if (k < 0)
-                return k;
-        k = name_check(r, name);
-        if (k < 0)
-                return k;
-        k = fold_or_fail(r, name, &fold);
+        k = value_args(r, key, name, &components, &normalized, &fold);
         if (k < 0)
                 return k;
 
