@@ -7,6 +7,7 @@
 #include <sys/timerfd.h>
 
 #include "coordinator-internal.h"
+#include "log.h"
 
 static void heap_swap(Manager *m, size_t a, size_t b) {
         Deadline *t = m->heap[a];
@@ -104,7 +105,8 @@ int deadline_dispatch(Manager *m) {
         uint64_t expirations;
 
         /* Drain the timerfd; EAGAIN only means we were woken for another reason. */
-        (void) read(m->timer_fd, &expirations, sizeof expirations);
+        if (read(m->timer_fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+                log_debug_errno(errno, "Failed to read the timerfd, ignoring: %m");
 
         usec_t now = now_usec(CLOCK_MONOTONIC);
         while (m->heap_size > 0 && m->heap[0]->when <= now) {

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -62,6 +63,12 @@ void h_start(Harness *h, const char *const *extra_args) {
         fail_msg("vssd did not start listening on %s", h->socket);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+        (void) st;
+        (void) ftw;
+        return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
 int h_stop(Harness *h) {
         int status = -1;
 
@@ -75,9 +82,7 @@ int h_stop(Harness *h) {
                 (void) kill(h->vssd, SIGTERM);
                 (void) waitpid(h->vssd, &status, 0);
         }
-        char cmd[400];
-        (void) snprintf(cmd, sizeof cmd, "rm -rf '%s'", h->dir);
-        (void) system(cmd);
+        assert_int_equal(nftw(h->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
         return status;
 }
 
