@@ -4,6 +4,7 @@
  * sequences with their event order, vetoes, timeouts, lost writers and requesters, exclusivity
  * and the orderly stop. The writers and requesters are scripted by vssd-harness.c. */
 
+#include <cmocka.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cmocka.h>
 #include <vss/vss.h>
 
 #include "time-util.h"
@@ -54,11 +55,11 @@ static void expect(int r, int want, const char *error, const char *fragment) {
                 fail_msg("error '%s' does not mention '%s'", error, fragment);
 }
 
-#define CALL(fd, type, body, want, fragment)                                                       \
-        do {                                                                                       \
-                char _e[1024];                                                                     \
-                int _r = h_call_result(&H, fd, type, body, _e, sizeof _e);                         \
-                expect(_r, want, _e, fragment);                                                    \
+#define CALL(fd, type, body, want, fragment)                               \
+        do {                                                               \
+                char _e[1024];                                             \
+                int _r = h_call_result(&H, fd, type, body, _e, sizeof _e); \
+                expect(_r, want, _e, fragment);                            \
         } while (0)
 
 static void begin_backup(int fd) {
@@ -74,17 +75,18 @@ static ProtoMessage *status(int fd) {
         return m;
 }
 
-#define EXPECT_STATE(reply, w, want)                                                               \
-        do {                                                                                       \
-                const char *_s = h_status_state(reply, w);                                         \
-                if (!_s || strcmp(_s, want) != 0)                                                  \
-                        fail_msg("%s is in state %s, expected %s", (w)->name, _s ? _s : "(absent)", want); \
+#define EXPECT_STATE(reply, w, want)                                          \
+        do {                                                                  \
+                const char *_s = h_status_state(reply, w);                    \
+                if (!_s || strcmp(_s, want) != 0)                             \
+                        fail_msg("%s is in state %s, expected %s", (w)->name, \
+                                 _s ? _s : "(absent)", want);                 \
         } while (0)
 
-#define EXPECT_LOG(want)                                                                           \
-        do {                                                                                       \
-                if (strcmp(H.log, want) != 0)                                                      \
-                        fail_msg("events:\n  %s\nexpected:\n  %s", H.log, want);                   \
+#define EXPECT_LOG(want)                                                         \
+        do {                                                                     \
+                if (strcmp(H.log, want) != 0)                                    \
+                        fail_msg("events:\n  %s\nexpected:\n  %s", H.log, want); \
         } while (0)
 
 /* ---- Handshake and bad input ------------------------------------------------------------- */
@@ -97,7 +99,8 @@ static void test_handshake(void **state) {
 
         /* No common version: refused with the versions named, and closed. */
         int fd = h_connect(&H);
-        const char *hello2 = "{\"type\":\"hello\",\"id\":1,\"versions\":[2,3],\"role\":\"requester\"}";
+        const char *hello2 =
+                        "{\"type\":\"hello\",\"id\":1,\"versions\":[2,3],\"role\":\"requester\"}";
         assert_int_equal(proto_write_frame(fd, hello2, strlen(hello2), 1000), 0);
         assert_int_equal(proto_read_frame(fd, &data, &n, 2000), 0);
         assert_int_equal(proto_message_decode(data, n, &m, NULL), 0);
@@ -139,9 +142,11 @@ static void test_handshake(void **state) {
 
         /* After all that, vssd still serves: a valid but wrong request gets a named error. */
         fd = requester();
-        CALL(fd, "add-to-snapshot-set", json_pack("{s:i}", "volume", 5), -EBADMSG, "volume: must be a string");
+        CALL(fd, "add-to-snapshot-set", json_pack("{s:i}", "volume", 5), -EBADMSG,
+             "volume: must be a string");
         CALL(fd, "register", json_object(), -EPERM, "a requester may not send register");
-        CALL(fd, "hello", json_pack("{s:[i], s:s}", "versions", 1, "role", "requester"), -VSS_E_BAD_STATE, "already");
+        CALL(fd, "hello", json_pack("{s:[i], s:s}", "versions", 1, "role", "requester"),
+             -VSS_E_BAD_STATE, "already");
         CALL(fd, "gather-metadata", NULL, -VSS_E_BAD_STATE, "no session is running");
         (void) close(fd);
 }
@@ -158,13 +163,17 @@ static void test_register(void **state) {
         /* Same class and instance name: refused. */
         int fd = h_connect(&H);
         assert_int_equal(h_hello(&H, fd, "writer"), 0);
-        json_t *id = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "class_id", CLASS_A, "instance_name", "one",
-                               "writer_name", "A", "usage_type", "VSS_UT_USERDATA", "source_type", "VSS_ST_OTHER",
-                               "application_level", "VSS_APP_FRONT_END", "freeze_timeout_ms", 1000);
-        CALL(fd, "register", json_pack("{s:O}", "identity", id), -VSS_E_WRITER_ALREADY_SUBSCRIBED, "instance name 'one'");
+        json_t *id = json_pack(
+                        "{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "class_id", CLASS_A, "instance_name",
+                        "one", "writer_name", "A", "usage_type", "VSS_UT_USERDATA", "source_type",
+                        "VSS_ST_OTHER", "application_level", "VSS_APP_FRONT_END",
+                        "freeze_timeout_ms", 1000);
+        CALL(fd, "register", json_pack("{s:O}", "identity", id), -VSS_E_WRITER_ALREADY_SUBSCRIBED,
+             "instance name 'one'");
         json_object_set_new(id, "instance_name", json_string("three"));
         CALL(fd, "register", json_pack("{s:O}", "identity", id), 0, NULL);
-        CALL(fd, "register", json_pack("{s:O}", "identity", id), -VSS_E_BAD_STATE, "already carries a writer");
+        CALL(fd, "register", json_pack("{s:O}", "identity", id), -VSS_E_BAD_STATE,
+             "already carries a writer");
         json_decref(id);
         (void) close(fd);
         h_pump(&H, 50);
@@ -175,9 +184,12 @@ static void test_register(void **state) {
         ProtoMessage *m = h_call(&H, admin, "list-writers", NULL, 5000);
         assert_int_equal(json_array_size(json_object_get(m->root, "writers")), 3);
         EXPECT_STATE(m, a, "VSS_WS_STABLE");
-        assert_int_equal(proto_message_validate(m, PROTO_LIST_WRITERS, PROTO_EVENT_INVALID, NULL), 0);
+        assert_int_equal(
+                        proto_message_validate(m, PROTO_LIST_WRITERS, PROTO_EVENT_INVALID, NULL),
+                        0);
         proto_message_free(m);
-        CALL(admin, "session-begin", json_pack("{s:s}", "kind", "backup"), -EPERM, "an admin tool may not send");
+        CALL(admin, "session-begin", json_pack("{s:s}", "kind", "backup"), -EPERM,
+             "an admin tool may not send");
         (void) close(admin);
 }
 
@@ -196,7 +208,9 @@ static void test_backup_sequence(void **state) {
         CALL(fd, "session-begin", json_pack("{s:s}", "kind", "backup"), 0, NULL);
         ProtoMessage *m = h_call(&H, fd, "gather-metadata", NULL, 5000);
         assert_int_equal(proto_reply_result(m, NULL), 0);
-        assert_int_equal(proto_message_validate(m, PROTO_GATHER_METADATA, PROTO_EVENT_INVALID, NULL), 0);
+        assert_int_equal(
+                        proto_message_validate(m, PROTO_GATHER_METADATA, PROTO_EVENT_INVALID, NULL),
+                        0);
         assert_int_equal(json_array_size(json_object_get(m->root, "writers")), 3);
         proto_message_free(m);
         EXPECT_LOG("FE:identify BE:identify SYS:identify");
@@ -205,11 +219,19 @@ static void test_backup_sequence(void **state) {
         h_log_clear(&H);
         m = h_call(&H, fd, "prepare-for-backup", h_writers_body(&H, all, 3), 5000);
         assert_int_equal(proto_reply_result(m, NULL), 0);
-        assert_int_equal(proto_message_validate(m, PROTO_PREPARE_FOR_BACKUP, PROTO_EVENT_INVALID, NULL), 0);
+        assert_int_equal(
+                        proto_message_validate(
+                                        m, PROTO_PREPARE_FOR_BACKUP, PROTO_EVENT_INVALID, NULL),
+                        0);
         /* Each writer's part went to it and came back changed. */
         const json_t *e = json_array_get(json_object_get(m->root, "writers"), 0);
-        assert_string_equal(json_string_value(json_object_get(json_object_get(e, "bcd"), "touched_by")), "FE");
-        assert_string_equal(json_string_value(json_object_get(fe->last_bcd[PROTO_EVENT_PREPARE_BACKUP], "for")), "FE");
+        assert_string_equal(
+                        json_string_value(json_object_get(json_object_get(e, "bcd"), "touched_by")),
+                        "FE");
+        assert_string_equal(
+                        json_string_value(json_object_get(
+                                        fe->last_bcd[PROTO_EVENT_PREPARE_BACKUP], "for")),
+                        "FE");
         proto_message_free(m);
         EXPECT_LOG("FE:prepare-backup BE:prepare-backup SYS:prepare-backup");
 
@@ -220,10 +242,13 @@ static void test_backup_sequence(void **state) {
         h_log_clear(&H);
         m = h_call(&H, fd, "do-snapshot-set", h_writers_body(&H, all, 3), 5000);
         assert_int_equal(proto_reply_result(m, NULL), 0);
-        assert_int_equal(proto_message_validate(m, PROTO_DO_SNAPSHOT_SET, PROTO_EVENT_INVALID, NULL), 0);
+        assert_int_equal(
+                        proto_message_validate(m, PROTO_DO_SNAPSHOT_SET, PROTO_EVENT_INVALID, NULL),
+                        0);
         proto_message_free(m);
         /* Freeze front-end, back-end, system; Thaw the other way round. */
-        EXPECT_LOG("FE:prepare-snapshot BE:prepare-snapshot SYS:prepare-snapshot FE:freeze BE:freeze SYS:freeze "
+        EXPECT_LOG("FE:prepare-snapshot BE:prepare-snapshot SYS:prepare-snapshot FE:freeze "
+                   "BE:freeze SYS:freeze "
                    "SYS:thaw BE:thaw FE:thaw FE:post-snapshot BE:post-snapshot SYS:post-snapshot");
 
         m = status(fd);
@@ -250,10 +275,11 @@ static void test_out_of_order(void **state) {
         HWriter *w = h_writer(&H, "W", CLASS_A, NULL, "VSS_APP_FRONT_END", 60000);
         int fd = requester();
 
-        CALL(fd, "session-begin", json_pack("{s:s, s:i}", "kind", "backup", "context", -1), -VSS_E_UNSUPPORTED_CONTEXT,
-             NULL);
+        CALL(fd, "session-begin", json_pack("{s:s, s:i}", "kind", "backup", "context", -1),
+             -VSS_E_UNSUPPORTED_CONTEXT, NULL);
         CALL(fd, "session-begin", json_pack("{s:s}", "kind", "backup"), 0, NULL);
-        CALL(fd, "session-begin", json_pack("{s:s}", "kind", "backup"), -VSS_E_BAD_STATE, "already running");
+        CALL(fd, "session-begin", json_pack("{s:s}", "kind", "backup"), -VSS_E_BAD_STATE,
+             "already running");
         CALL(fd, "start-snapshot-set", NULL, -VSS_E_BAD_STATE, "must follow gather-metadata");
         CALL(fd, "prepare-for-backup", h_writers_body(&H, &w, 1), -VSS_E_BAD_STATE, NULL);
         CALL(fd, "gather-metadata", NULL, 0, NULL);
@@ -262,9 +288,10 @@ static void test_out_of_order(void **state) {
         CALL(fd, "abort-backup", NULL, -VSS_E_BAD_STATE, NULL);
         CALL(fd, "pre-restore", h_writers_body(&H, &w, 1), -VSS_E_BAD_STATE, NULL);
         CALL(fd, "start-snapshot-set", NULL, 0, NULL);
-        CALL(fd, "add-to-snapshot-set", json_pack("{s:s}", "volume", "/nonexistent/dir"), -VSS_E_OBJECT_NOT_FOUND,
-             "'/nonexistent/dir'");
-        CALL(fd, "add-to-snapshot-set", json_pack("{s:s}", "volume", "relative"), -VSS_E_OBJECT_NOT_FOUND, NULL);
+        CALL(fd, "add-to-snapshot-set", json_pack("{s:s}", "volume", "/nonexistent/dir"),
+             -VSS_E_OBJECT_NOT_FOUND, "'/nonexistent/dir'");
+        CALL(fd, "add-to-snapshot-set", json_pack("{s:s}", "volume", "relative"),
+             -VSS_E_OBJECT_NOT_FOUND, NULL);
         CALL(fd, "add-to-snapshot-set", json_pack("{s:s, s:s}", "volume", "/", "provider", "nope"),
              -VSS_E_PROVIDER_NOT_REGISTERED, "'nope'");
         CALL(fd, "backup-complete", h_writers_body(&H, &w, 1), -VSS_E_BAD_STATE, NULL);
@@ -278,7 +305,8 @@ static void test_out_of_order(void **state) {
         const json_t *e = json_array_get(json_object_get(m->root, "writers"), 0);
         assert_int_equal(json_integer_value(json_object_get(e, "result")), -VSS_E_OBJECT_NOT_FOUND);
         proto_message_free(m);
-        CALL(fd, "snapshot-properties", json_pack("{s:s}", "snapshot_id", CLASS_A), -VSS_E_BAD_STATE, NULL);
+        CALL(fd, "snapshot-properties", json_pack("{s:s}", "snapshot_id", CLASS_A),
+             -VSS_E_BAD_STATE, NULL);
         CALL(fd, "session-end", NULL, 0, NULL);
         (void) close(fd);
 }
@@ -297,9 +325,11 @@ static void test_freeze_veto(void **state) {
         begin_backup(fd);
         CALL(fd, "prepare-for-backup", h_writers_body(&H, all, 3), 0, NULL);
         h_log_clear(&H);
-        CALL(fd, "do-snapshot-set", h_writers_body(&H, all, 3), -VSS_E_WRITERERROR_RETRYABLE, "writer 'BE' failed at Freeze");
+        CALL(fd, "do-snapshot-set", h_writers_body(&H, all, 3), -VSS_E_WRITERERROR_RETRYABLE,
+             "writer 'BE' failed at Freeze");
         /* Nobody was thawed or post-snapshotted; everyone got Abort; SYS was never frozen. */
-        EXPECT_LOG("FE:prepare-snapshot BE:prepare-snapshot SYS:prepare-snapshot FE:freeze BE:freeze "
+        EXPECT_LOG("FE:prepare-snapshot BE:prepare-snapshot SYS:prepare-snapshot FE:freeze "
+                   "BE:freeze "
                    "FE:abort BE:abort SYS:abort");
 
         ProtoMessage *m = status(fd);
@@ -312,7 +342,8 @@ static void test_freeze_veto(void **state) {
         h_log_clear(&H);
         CALL(fd, "abort-backup", NULL, 0, NULL);
         CALL(fd, "session-end", NULL, 0, NULL);
-        EXPECT_LOG("FE:abort BE:abort SYS:abort FE:backup-shutdown BE:backup-shutdown SYS:backup-shutdown");
+        EXPECT_LOG("FE:abort BE:abort SYS:abort FE:backup-shutdown BE:backup-shutdown "
+                   "SYS:backup-shutdown");
         (void) close(fd);
 }
 
@@ -360,7 +391,8 @@ static void test_window_expires_while_frozen(void **state) {
         begin_backup(fd);
         CALL(fd, "prepare-for-backup", h_writers_body(&H, all, 2), 0, NULL);
         h_log_clear(&H);
-        CALL(fd, "do-snapshot-set", h_writers_body(&H, all, 2), -VSS_E_WRITERERROR_TIMEOUT, "freeze window of 200 ms");
+        CALL(fd, "do-snapshot-set", h_writers_body(&H, all, 2), -VSS_E_WRITERERROR_TIMEOUT,
+             "freeze window of 200 ms");
         EXPECT_LOG("FE:prepare-snapshot BE:prepare-snapshot FE:freeze BE:freeze FE:abort BE:abort");
         ProtoMessage *m = status(fd);
         EXPECT_STATE(m, fe, "VSS_WS_FAILED_AT_THAW");
@@ -414,7 +446,9 @@ static void test_prepare_backup_veto(void **state) {
         ProtoMessage *m = h_call(&H, fd, "prepare-for-backup", h_writers_body(&H, all, 2), 5000);
         assert_int_equal(proto_reply_result(m, NULL), 0);
         const json_t *e = json_array_get(json_object_get(m->root, "writers"), 0);
-        assert_int_equal(json_integer_value(json_object_get(e, "result")), -VSS_E_WRITERERROR_RETRYABLE);
+        assert_int_equal(
+                        json_integer_value(json_object_get(e, "result")),
+                        -VSS_E_WRITERERROR_RETRYABLE);
         proto_message_free(m);
         m = status(fd);
         EXPECT_STATE(m, a, "VSS_WS_FAILED_AT_PREPARE_BACKUP");
@@ -440,7 +474,8 @@ static void test_writer_lost_while_frozen(void **state) {
         begin_backup(fd);
         CALL(fd, "prepare-for-backup", h_writers_body(&H, all, 2), 0, NULL);
         h_log_clear(&H);
-        CALL(fd, "do-snapshot-set", h_writers_body(&H, all, 2), -VSS_E_WRITER_NOT_RESPONDING, "'BE'");
+        CALL(fd, "do-snapshot-set", h_writers_body(&H, all, 2), -VSS_E_WRITER_NOT_RESPONDING,
+             "'BE'");
         EXPECT_LOG("FE:prepare-snapshot BE:prepare-snapshot FE:freeze BE:freeze FE:abort");
 
         /* The lost writer stays in the session's status until the session ends. */
@@ -546,12 +581,16 @@ static void test_restore(void **state) {
         ProtoMessage *m = h_call(&H, fd, "pre-restore", h_writers_body(&H, all, 2), 5000);
         assert_int_equal(proto_reply_result(m, NULL), 0);
         const json_t *e = json_array_get(json_object_get(m->root, "writers"), 0);
-        assert_string_equal(json_string_value(json_object_get(json_object_get(e, "bcd"), "touched_by")), "A");
+        assert_string_equal(
+                        json_string_value(json_object_get(json_object_get(e, "bcd"), "touched_by")),
+                        "A");
         proto_message_free(m);
         m = h_call(&H, fd, "post-restore", h_writers_body(&H, all, 2), 5000);
         assert_int_equal(proto_reply_result(m, NULL), 0);
         e = json_array_get(json_object_get(m->root, "writers"), 1);
-        assert_int_equal(json_integer_value(json_object_get(e, "result")), -VSS_E_WRITERERROR_NONRETRYABLE);
+        assert_int_equal(
+                        json_integer_value(json_object_get(e, "result")),
+                        -VSS_E_WRITERERROR_NONRETRYABLE);
         proto_message_free(m);
         EXPECT_LOG("A:pre-restore B:pre-restore A:post-restore B:post-restore");
         m = status(fd);
@@ -571,9 +610,11 @@ static void test_context_without_writers(void **state) {
 
         HWriter *w = h_writer(&H, "W", CLASS_A, NULL, "VSS_APP_FRONT_END", 60000);
         int fd = requester();
-        CALL(fd, "session-begin", json_pack("{s:s, s:i}", "kind", "backup", "context", VSS_CTX_NAS_ROLLBACK), 0, NULL);
+        CALL(fd, "session-begin",
+             json_pack("{s:s, s:i}", "kind", "backup", "context", VSS_CTX_NAS_ROLLBACK), 0, NULL);
         CALL(fd, "start-snapshot-set", NULL, 0, NULL);
-        CALL(fd, "prepare-for-backup", h_writers_body(&H, &w, 1), -VSS_E_BAD_STATE, "involves no writers");
+        CALL(fd, "prepare-for-backup", h_writers_body(&H, &w, 1), -VSS_E_BAD_STATE,
+             "involves no writers");
         h_log_clear(&H);
         CALL(fd, "do-snapshot-set", json_pack("{s:[]}", "writers"), 0, NULL);
         CALL(fd, "session-end", NULL, 0, NULL);
@@ -631,7 +672,9 @@ static void test_vssadmin(void **state) {
         /* The admin client of proto, as vssadmin uses it. */
         int fd = -1;
         char *err = NULL;
-        assert_int_equal(proto_client_connect(H.socket, PROTO_ROLE_ADMIN, "test", 5000, &fd, &err), 0);
+        assert_int_equal(
+                        proto_client_connect(H.socket, PROTO_ROLE_ADMIN, "test", 5000, &fd, &err),
+                        0);
         ProtoMessage *req = proto_message_new(PROTO_LIST_WRITERS, 9), *reply = NULL;
         assert_int_equal(proto_client_call(fd, req, 5000, &reply, &err), 0);
         assert_int_equal(json_array_size(json_object_get(reply->root, "writers")), 2);
@@ -639,7 +682,8 @@ static void test_vssadmin(void **state) {
         proto_message_free(reply);
         (void) close(fd);
 
-        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s list writers", H.socket);
+        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s list writers",
+                        H.socket);
         char *out = run(cmd);
         assert_non_null(out);
         assert_non_null(strstr(out, "Writer name: 'PostgreSQL'"));
@@ -649,7 +693,8 @@ static void test_vssadmin(void **state) {
         assert_non_null(strstr(out, "Last error: No error"));
         assert_non_null(strstr(out, "Writer name: 'Mail'"));
 
-        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s --json list writers", H.socket);
+        (void) snprintf(cmd, sizeof cmd,
+                        BUILD_ROOT "/src/cli/vssadmin --socket %s --json list writers", H.socket);
         out = run(cmd);
         assert_non_null(out);
         json_t *j = json_loads(out, 0, NULL);
@@ -657,38 +702,75 @@ static void test_vssadmin(void **state) {
         assert_int_equal(json_array_size(j), 2);
         json_decref(j);
 
-        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s list providers --json", H.socket);
+        (void) snprintf(cmd, sizeof cmd,
+                        BUILD_ROOT "/src/cli/vssadmin --socket %s list providers --json", H.socket);
         out = run(cmd);
         assert_non_null(out);
         assert_string_equal(out, "[]\n");
 
-        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s/none list writers 2>&1", H.dir);
+        (void) snprintf(cmd, sizeof cmd,
+                        BUILD_ROOT "/src/cli/vssadmin --socket %s/none list writers 2>&1", H.dir);
         assert_null(run(cmd));
-        (void) snprintf(cmd, sizeof cmd, BUILD_ROOT "/src/cli/vssadmin --socket %s list nothing 2>/dev/null", H.socket);
+        (void) snprintf(cmd, sizeof cmd,
+                        BUILD_ROOT "/src/cli/vssadmin --socket %s list nothing 2>/dev/null",
+                        H.socket);
         assert_null(run(cmd));
-        assert_int_equal(proto_client_connect("/nonexistent/socket", PROTO_ROLE_ADMIN, "test", 1000, &fd, &err), -ENOENT);
+        assert_int_equal(
+                        proto_client_connect(
+                                        "/nonexistent/socket", PROTO_ROLE_ADMIN, "test", 1000, &fd,
+                                        &err),
+                        -ENOENT);
         assert_non_null(strstr(err, "vssd is not running"));
         free(err);
 }
 
+static void test_socket_activation(void **state) {
+        Harness a;
+        struct stat st;
+        (void) state;
+
+        /* vssd serves on the socket it was handed, and leaves it in place when it stops: it
+         * belongs to the service manager. */
+        h_start_activated(&a);
+        int fd = h_connect(&a);
+        assert_int_equal(h_hello(&a, fd, "admin"), 0);
+        (void) close(fd);
+        assert_int_equal(kill(a.vssd, SIGTERM), 0);
+        int status;
+        assert_int_equal(waitpid(a.vssd, &status, 0), a.vssd);
+        a.vssd = 0;
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        assert_int_equal(stat(a.socket, &st), 0);
+        (void) h_stop(&a);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_register, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_backup_sequence, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_freeze_veto, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_freeze_hang, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_window_expires_while_frozen, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_failures_that_do_not_abort, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_prepare_backup_veto, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_writer_lost_while_frozen, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_requester_lost_while_frozen, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_exclusive_and_identify_during_backup, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_context_without_writers, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_stop_aborts_frozen_writers, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_vssadmin, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_register, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_backup_sequence, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_freeze_veto, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_freeze_hang, setup, teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_window_expires_while_frozen, setup, teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_failures_that_do_not_abort, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_prepare_backup_veto, setup, teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_writer_lost_while_frozen, setup, teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_requester_lost_while_frozen, setup, teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_exclusive_and_identify_during_backup, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_context_without_writers, setup, teardown),
+                        cmocka_unit_test_setup_teardown(
+                                        test_stop_aborts_frozen_writers, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_vssadmin, setup, teardown),
+                        cmocka_unit_test(test_socket_activation),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

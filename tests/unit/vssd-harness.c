@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include "vssd-harness.h"
+
+#include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -17,25 +20,73 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
 #include "time-util.h"
-#include "vssd-harness.h"
 
 #ifndef BUILD_ROOT
 #error "BUILD_ROOT must be defined"
 #endif
 
-void h_start(Harness *h, const char *const *extra_args) {
+static void h_init(Harness *h) {
         memset(h, 0, sizeof *h);
         h->next_id = 100;
         strcpy(h->dir, "/tmp/linvss-vssd-XXXXXX");
         assert_non_null(mkdtemp(h->dir));
         (void) snprintf(h->socket, sizeof h->socket, "%s/vssd.sock", h->dir);
         (void) snprintf(h->registry, sizeof h->registry, "%s/registry.db", h->dir);
+}
 
-        const char *argv[32] = {BUILD_ROOT "/src/cli/vssd", "--socket", h->socket, "--registry", h->registry,
-                                "--log-level", getenv("VSSD_LOG_LEVEL") ?: "err"};
+static void h_wait_listening(Harness *h) {
+        for (int i = 0; i < 500; i++) {
+                int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                struct sockaddr_un sa = {.sun_family = AF_UNIX};
+                strcpy(sa.sun_path, h->socket);
+                if (connect(fd, (struct sockaddr *) &sa, sizeof sa) == 0) {
+                        (void) close(fd);
+                        return;
+                }
+                (void) close(fd);
+                usleep(10000);
+        }
+        fail_msg("vssd did not start listening on %s", h->socket);
+}
+
+void h_start_activated(Harness *h) {
+        h_init(h);
+
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        assert_true(fd >= 0);
+        strcpy(sa.sun_path, h->socket);
+        assert_int_equal(bind(fd, (struct sockaddr *) &sa, sizeof sa), 0);
+        assert_int_equal(listen(fd, 16), 0);
+
+        h->vssd = fork();
+        assert_true(h->vssd >= 0);
+        if (h->vssd == 0) {
+                char pid[32];
+                if (dup2(fd, 3) < 0)
+                        _exit(126);
+                (void) snprintf(pid, sizeof pid, "%d", (int) getpid());
+                (void) setenv("LISTEN_PID", pid, 1);
+                (void) setenv("LISTEN_FDS", "1", 1);
+                execl(BUILD_ROOT "/src/cli/vssd", BUILD_ROOT "/src/cli/vssd", "--registry",
+                      h->registry, "--log-level", "err", (char *) NULL);
+                _exit(127);
+        }
+        (void) close(fd);
+        h_wait_listening(h);
+}
+
+void h_start(Harness *h, const char *const *extra_args) {
+        h_init(h);
+
+        const char *argv[32] = {BUILD_ROOT "/src/cli/vssd",
+                                "--socket",
+                                h->socket,
+                                "--registry",
+                                h->registry,
+                                "--log-level",
+                                getenv("VSSD_LOG_LEVEL") ?: "err"};
         size_t n = 7;
         for (size_t i = 0; extra_args && extra_args[i] && n < 31; i++)
                 argv[n++] = extra_args[i];
@@ -49,18 +100,7 @@ void h_start(Harness *h, const char *const *extra_args) {
                 _exit(127);
         }
 
-        for (int i = 0; i < 500; i++) {
-                int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-                struct sockaddr_un sa = {.sun_family = AF_UNIX};
-                strcpy(sa.sun_path, h->socket);
-                if (connect(fd, (struct sockaddr *) &sa, sizeof sa) == 0) {
-                        (void) close(fd);
-                        return;
-                }
-                (void) close(fd);
-                usleep(10000);
-        }
-        fail_msg("vssd did not start listening on %s", h->socket);
+        h_wait_listening(h);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
@@ -117,8 +157,9 @@ static ProtoMessage *read_message(int fd, int timeout_ms) {
 
 int h_hello(Harness *h, int fd, const char *role) {
         (void) h;
-        json_t *o = json_pack("{s:s, s:i, s:[i], s:s, s:s}", "type", "hello", "id", 1, "versions", 1, "role", role,
-                              "program", "harness");
+        json_t *o =
+                        json_pack("{s:s, s:i, s:[i], s:s, s:s}", "type", "hello", "id", 1,
+                                  "versions", 1, "role", role, "program", "harness");
         send_json(fd, o);
         json_decref(o);
         ProtoMessage *m = read_message(fd, 5000);
@@ -128,8 +169,13 @@ int h_hello(Harness *h, int fd, const char *role) {
         return r;
 }
 
-HWriter *h_writer(Harness *h, const char *name, const char *class_id, const char *instance_name,
-                  const char *level, int freeze_timeout_ms) {
+HWriter *
+h_writer(Harness *h,
+         const char *name,
+         const char *class_id,
+         const char *instance_name,
+         const char *level,
+         int freeze_timeout_ms) {
         assert_true(h->n_writers < H_MAX_WRITERS);
         HWriter *w = &h->writers[h->n_writers++];
         memset(w, 0, sizeof *w);
@@ -137,9 +183,10 @@ HWriter *h_writer(Harness *h, const char *name, const char *class_id, const char
         w->fd = h_connect(h);
         assert_int_equal(h_hello(h, w->fd, "writer"), 0);
 
-        json_t *id = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "class_id", class_id, "writer_name", name, "usage_type",
-                               "VSS_UT_USERDATA", "source_type", "VSS_ST_OTHER", "application_level", level,
-                               "freeze_timeout_ms", freeze_timeout_ms);
+        json_t *id = json_pack(
+                        "{s:s, s:s, s:s, s:s, s:s, s:i}", "class_id", class_id, "writer_name", name,
+                        "usage_type", "VSS_UT_USERDATA", "source_type", "VSS_ST_OTHER",
+                        "application_level", level, "freeze_timeout_ms", freeze_timeout_ms);
         if (instance_name)
                 json_object_set_new(id, "instance_name", json_string(instance_name));
         json_t *o = json_pack("{s:s, s:i, s:o}", "type", "register", "id", 2, "identity", id);
@@ -165,12 +212,19 @@ void h_log_clear(Harness *h) {
         h->log[0] = 0;
 }
 
-static void writer_reply(HWriter *w, uint32_t id, ProtoEvent ev, int result, bool soft_failure, int code) {
-        json_t *o = json_pack("{s:s, s:I, s:i}", "type", "reply", "id", (json_int_t) id, "result", result);
+static void
+writer_reply(HWriter *w, uint32_t id, ProtoEvent ev, int result, bool soft_failure, int code) {
+        json_t *o =
+                        json_pack("{s:s, s:I, s:i}", "type", "reply", "id", (json_int_t) id,
+                                  "result", result);
         if (soft_failure)
-                json_object_set_new(o, "failure", json_pack("{s:i, s:s}", "hr", code, "message", "scripted failure"));
+                json_object_set_new(
+                                o, "failure",
+                                json_pack("{s:i, s:s}", "hr", code, "message", "scripted failure"));
         if (ev == PROTO_EVENT_IDENTIFY && result == 0)
-                json_object_set_new(o, "wmd", json_pack("{s:s, s:s}", "format", "test", "writer", w->name));
+                json_object_set_new(
+                                o, "wmd",
+                                json_pack("{s:s, s:s}", "format", "test", "writer", w->name));
         if (result == 0 && w->wants_bcd_echo && proto_event_may_update_bcd(ev) && w->last_bcd[ev]) {
                 json_t *b = json_deep_copy(w->last_bcd[ev]);
                 json_object_set_new(b, "touched_by", json_string(w->name));
@@ -191,7 +245,8 @@ static void writer_handle(Harness *h, HWriter *w) {
         char *err = NULL;
         if (proto_message_validate(m, PROTO_MESSAGE_TYPE_INVALID, PROTO_EVENT_INVALID, &err) < 0)
                 fail_msg("vssd sent an invalid event: %s", err);
-        ProtoEvent ev = proto_event_from_string(json_string_value(json_object_get(m->root, "event")));
+        ProtoEvent ev = proto_event_from_string(
+                        json_string_value(json_object_get(m->root, "event")));
         log_event(h, w, proto_event_to_string(ev));
         json_decref(w->last_bcd[ev]);
         w->last_bcd[ev] = json_incref(json_object_get(m->root, "bcd"));
@@ -215,7 +270,8 @@ static void writer_handle(Harness *h, HWriter *w) {
         case H_DELAY:
                 w->delayed_id = m->id;
                 w->delayed_event = ev;
-                w->delayed_at_usec = now_usec(CLOCK_MONOTONIC) + (usec_t) w->delay_ms[ev] * USEC_PER_MSEC;
+                w->delayed_at_usec = now_usec(CLOCK_MONOTONIC) +
+                                     (usec_t) w->delay_ms[ev] * USEC_PER_MSEC;
                 break;
         }
         proto_message_free(m);
@@ -240,9 +296,9 @@ static bool loop_once(Harness *h, int fd, int ms) {
         }
 
         for (size_t i = 0; i < h->n_writers; i++)
-                p[n++] = (struct pollfd) {.fd = h->writers[i].fd, .events = POLLIN};
+                p[n++] = (struct pollfd){.fd = h->writers[i].fd, .events = POLLIN};
         if (fd >= 0)
-                p[n++] = (struct pollfd) {.fd = fd, .events = POLLIN};
+                p[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
         int k = poll(p, n, ms);
         assert_true(k >= 0);
         for (size_t i = 0; i < h->n_writers; i++)
@@ -285,7 +341,13 @@ ProtoMessage *h_call(Harness *h, int fd, const char *type, json_t *body, int tim
         }
 }
 
-int h_call_result(Harness *h, int fd, const char *type, json_t *body, char *error, size_t error_size) {
+int h_call_result(
+                Harness *h,
+                int fd,
+                const char *type,
+                json_t *body,
+                char *error,
+                size_t error_size) {
         ProtoMessage *m = h_call(h, fd, type, body, 30000);
         assert_non_null(m);
         const char *err = NULL;
@@ -300,8 +362,10 @@ json_t *h_writers_body(Harness *h, HWriter *const *ws, size_t n) {
         (void) h;
         json_t *a = json_array();
         for (size_t i = 0; i < n; i++)
-                json_array_append_new(a, json_pack("{s:s, s:{s:s, s:s}}", "instance_id", ws[i]->instance_id, "bcd",
-                                                   "format", "test-bcd", "for", ws[i]->name));
+                json_array_append_new(
+                                a,
+                                json_pack("{s:s, s:{s:s, s:s}}", "instance_id", ws[i]->instance_id,
+                                          "bcd", "format", "test-bcd", "for", ws[i]->name));
         return json_pack("{s:o}", "writers", a);
 }
 
@@ -309,7 +373,8 @@ static const json_t *status_entry(const ProtoMessage *reply, const HWriter *w) {
         size_t i;
         const json_t *e;
         json_array_foreach(json_object_get(reply->root, "writers"), i, e)
-                if (strcasecmp(json_string_value(json_object_get(e, "instance_id")), w->instance_id) == 0)
+                if (strcasecmp(json_string_value(json_object_get(e, "instance_id")),
+                               w->instance_id) == 0)
                         return e;
         return NULL;
 }
@@ -321,5 +386,6 @@ const char *h_status_state(const ProtoMessage *reply, const HWriter *w) {
 
 int h_status_hr(const ProtoMessage *reply, const HWriter *w) {
         const json_t *e = status_entry(reply, w);
-        return e ? (int) json_integer_value(json_object_get(json_object_get(e, "failure"), "hr")) : 1;
+        return e ? (int) json_integer_value(json_object_get(json_object_get(e, "failure"), "hr"))
+                 : 1;
 }

@@ -53,6 +53,9 @@ typedef struct Harness {
 
 /* Starts vssd with extra arguments (NULL-terminated) and an empty registry in a temp dir. */
 void h_start(Harness *h, const char *const *extra_args);
+/* The same, but vssd gets its listening socket the way systemd passes it (fd 3, LISTEN_FDS,
+ * LISTEN_PID) instead of --socket. */
+void h_start_activated(Harness *h);
 /* Sends SIGTERM, waits for vssd to exit and returns its exit status; removes the temp dir. */
 int h_stop(Harness *h);
 
