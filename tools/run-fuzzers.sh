@@ -32,9 +32,11 @@ for bin in "${targets[@]}"; do
     crashes="$root/tests/fuzz/crashes/$name"
     mkdir -p "$crashes"
     cp -r "$corpus"/. "$work"/ 2>/dev/null || true
+    dict=()
+    [ -f "$root/tests/fuzz/$name.dict" ] && dict=(-dict="$root/tests/fuzz/$name.dict")
     echo "fuzz-$name: ${seconds}s"
-    if ! "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-        -artifact_prefix="$crashes/" -print_final_stats=0 "$work" >"$work.log" 2>&1; then
+    if ! "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 "${dict[@]}" \
+        -artifact_prefix="$crashes/" -print_final_stats=1 "$work" >"$work.log" 2>&1; then
         echo "FAIL: fuzz-$name found a crash; inputs in $crashes"
         tail -n 40 "$work.log"
         fail=1

@@ -2,6 +2,7 @@
 
 /* The VSS statuses: names, descriptions, and their HRESULT equivalents (see vss.h). */
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,6 +76,8 @@ static const VssStatusInfo status_table[] = {
 #undef S
 
 static const VssStatusInfo *status_find(int code) {
+        if (code == INT_MIN) /* has no positive counterpart, and is no status */
+                return NULL;
         if (code < 0)
                 code = -code;
         for (size_t i = 0; i < ELEMENTSOF(status_table); i++)
@@ -127,7 +130,7 @@ VSS_PUBLIC const char *vss_strerror(int code) {
                 return buf;
         }
 
-        int e = code < 0 ? -code : code;
+        int e = code == INT_MIN ? INT_MAX : code < 0 ? -code : code;
         if (e < VSS_ERROR_BASE) {
                 /* strerror_r (GNU flavour) may return a static string or use our buffer. */
                 return strerror_r(e, buf, sizeof buf);
