@@ -25,19 +25,12 @@
 #error "BUILD_ROOT must be defined"
 #endif
 
-void h_start(Harness *h, const char *const *extra_args) {
-        memset(h, 0, sizeof *h);
-        h->next_id = 100;
-        strcpy(h->dir, "/tmp/linvss-vssd-XXXXXX");
-        assert_non_null(mkdtemp(h->dir));
-        (void) snprintf(h->socket, sizeof h->socket, "%s/vssd.sock", h->dir);
-        (void) snprintf(h->registry, sizeof h->registry, "%s/registry.db", h->dir);
-
+static void spawn_vssd(Harness *h) {
         const char *argv[32] = {BUILD_ROOT "/src/cli/vssd", "--socket", h->socket, "--registry", h->registry,
                                 "--log-level", getenv("VSSD_LOG_LEVEL") ?: "err"};
         size_t n = 7;
-        for (size_t i = 0; extra_args && extra_args[i] && n < 31; i++)
-                argv[n++] = extra_args[i];
+        for (size_t i = 0; h->extra_args && h->extra_args[i] && n < 31; i++)
+                argv[n++] = h->extra_args[i];
         argv[n] = NULL;
 
         h->vssd = fork();
@@ -60,6 +53,34 @@ void h_start(Harness *h, const char *const *extra_args) {
                 usleep(10000);
         }
         fail_msg("vssd did not start listening on %s", h->socket);
+}
+
+void h_start(Harness *h, const char *const *extra_args) {
+        memset(h, 0, sizeof *h);
+        h->next_id = 100;
+        h->extra_args = extra_args;
+        strcpy(h->dir, "/tmp/linvss-vssd-XXXXXX");
+        assert_non_null(mkdtemp(h->dir));
+        (void) snprintf(h->socket, sizeof h->socket, "%s/vssd.sock", h->dir);
+        (void) snprintf(h->registry, sizeof h->registry, "%s/registry.db", h->dir);
+        spawn_vssd(h);
+}
+
+void h_kill(Harness *h) {
+        assert_true(h->vssd > 0);
+        (void) kill(h->vssd, SIGKILL);
+        (void) waitpid(h->vssd, NULL, 0);
+        h->vssd = 0;
+}
+
+void h_restart(Harness *h) {
+        assert_true(h->vssd == 0);
+        spawn_vssd(h);
+}
+
+void h_add_client(Harness *h, int (*get_fd)(void *userdata), void (*process)(void *userdata), void *userdata) {
+        assert_true(h->n_clients < H_MAX_CLIENTS);
+        h->clients[h->n_clients++] = (HClient) {.get_fd = get_fd, .process = process, .userdata = userdata};
 }
 
 int h_stop(Harness *h) {
@@ -219,7 +240,7 @@ static void writer_handle(Harness *h, HWriter *w) {
 /* One round of the loop: waits up to 'ms' for a writer event or for 'fd' (if >= 0) to be
  * readable. Returns true when 'fd' is readable. */
 static bool loop_once(Harness *h, int fd, int ms) {
-        struct pollfd p[H_MAX_WRITERS + 1];
+        struct pollfd p[H_MAX_WRITERS + H_MAX_CLIENTS + 1];
         size_t n = 0;
 
         /* Delayed replies that are due. */
@@ -236,6 +257,8 @@ static bool loop_once(Harness *h, int fd, int ms) {
 
         for (size_t i = 0; i < h->n_writers; i++)
                 p[n++] = (struct pollfd) {.fd = h->writers[i].fd, .events = POLLIN};
+        for (size_t i = 0; i < h->n_clients; i++)
+                p[n++] = (struct pollfd) {.fd = h->clients[i].get_fd(h->clients[i].userdata), .events = POLLIN};
         if (fd >= 0)
                 p[n++] = (struct pollfd) {.fd = fd, .events = POLLIN};
         int k = poll(p, n, ms);
@@ -243,6 +266,9 @@ static bool loop_once(Harness *h, int fd, int ms) {
         for (size_t i = 0; i < h->n_writers; i++)
                 if (h->writers[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP)))
                         writer_handle(h, &h->writers[i]);
+        for (size_t i = 0; i < h->n_clients; i++)
+                if (p[h->n_writers + i].revents)
+                        h->clients[i].process(h->clients[i].userdata);
         return fd >= 0 && (p[n - 1].revents & (POLLIN | POLLHUP));
 }
 

@@ -40,6 +40,16 @@ typedef struct HWriter {
         uint64_t delayed_at_usec;
 } HWriter;
 
+/* Another party served by the loop (a libvss writer in the test process): its fd is polled with
+ * the others and process() runs when it is readable. */
+typedef struct HClient {
+        int (*get_fd)(void *userdata);
+        void (*process)(void *userdata);
+        void *userdata;
+} HClient;
+
+#define H_MAX_CLIENTS 8
+
 typedef struct Harness {
         char dir[256];
         char socket[300];
@@ -49,12 +59,23 @@ typedef struct Harness {
         size_t n_writers;
         char log[65536];
         uint32_t next_id;
+        HClient clients[H_MAX_CLIENTS];
+        size_t n_clients;
+        const char *const *extra_args;
 } Harness;
 
 /* Starts vssd with extra arguments (NULL-terminated) and an empty registry in a temp dir. */
 void h_start(Harness *h, const char *const *extra_args);
 /* Sends SIGTERM, waits for vssd to exit and returns its exit status; removes the temp dir. */
 int h_stop(Harness *h);
+
+/* Kills vssd with SIGKILL (its socket file stays), and starts it again on the same socket and
+ * registry with the same arguments. */
+void h_kill(Harness *h);
+void h_restart(Harness *h);
+
+/* Adds a party to the loop (see HClient). */
+void h_add_client(Harness *h, int (*get_fd)(void *userdata), void (*process)(void *userdata), void *userdata);
 
 int h_connect(Harness *h);
 /* hello with the given role and versions [1]; returns the reply's result. */
