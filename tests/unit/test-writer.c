@@ -1423,6 +1423,63 @@ static void test_fake_context(void **state) {
         vss_writer_free(t.w);
 }
 
+/* vss_writer_stop() in a callback ends run() after that event, even when the next one is already
+ * buffered; the next one waits, and the fd says it is due. */
+static void test_fake_stop_with_buffered_events(void **state) {
+        (void) state;
+        TestWriter t;
+        int sv[2];
+
+        memset(&t, 0, sizeof t);
+        vss_guid g;
+        assert_int_equal(vss_guid_from_string(CLASS_T, &g), 0);
+        vss_writer_ops ops = tw_ops;
+        ops.thaw = stop_in_thaw;
+        assert_int_equal(vss_writer_new(&g, "Stopper", VSS_UT_USERDATA, VSS_ST_OTHER, VSS_APP_FRONT_END, 60000,
+                                        VSS_AWS_NO_ALTERNATE_WRITER, false, NULL, &ops, &t, &t.w),
+                         0);
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+        fake_send(sv[1], HELLO_OK);
+        fake_send(sv[1], REGISTER_OK);
+        assert_int_equal(writer_subscribe_fd(t.w, sv[0], "/nonexistent", 0), 0);
+        proto_message_free(fake_read(sv[1]));
+        proto_message_free(fake_read(sv[1]));
+
+        /* Both events in one write: they arrive together. */
+        const char *thaw = "{\"type\":\"event\",\"id\":60,\"event\":\"thaw\",\"deadline_ms\":5}";
+        const char *abort_event = "{\"type\":\"event\",\"id\":61,\"event\":\"abort\",\"deadline_ms\":5}";
+        uint8_t buf[256];
+        size_t n = 0;
+        for (const char *e = thaw;; e = abort_event) {
+                size_t len = strlen(e);
+                buf[n++] = 0;
+                buf[n++] = 0;
+                buf[n++] = (uint8_t) (len >> 8);
+                buf[n++] = (uint8_t) len;
+                memcpy(buf + n, e, len);
+                n += len;
+                if (e == abort_event)
+                        break;
+        }
+        assert_int_equal(write(sv[1], buf, n), (ssize_t) n);
+
+        assert_int_equal(vss_writer_run(t.w), 0);
+        EXPECT_LOG(&t, "thaw");
+        uint64_t when = 1;
+        assert_int_equal(vss_writer_get_timeout(t.w, &when), 0);
+        assert_true(when == 0);
+        ProtoMessage *m = fake_read(sv[1]);
+        assert_int_equal(m->id, 60);
+        proto_message_free(m);
+
+        m = fake_exchange(&t, sv[1], NULL);
+        assert_int_equal(m->id, 61);
+        proto_message_free(m);
+        EXPECT_LOG(&t, "thaw abort");
+        (void) close(sv[1]);
+        vss_writer_free(t.w);
+}
+
 /* ---- The example writer and the test writer program, against the real vssd ---------------- */
 
 /* Waits until a writer of 'class_id' is registered; returns its instance id in 'ret'. */
@@ -1737,6 +1794,7 @@ int main(void) {
                         cmocka_unit_test_setup_teardown(test_fake_pipelined_event, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_fake_bad_events, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_fake_context, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_fake_stop_with_buffered_events, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_example_writer, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_test_writer_program, setup, teardown),
         };
