@@ -91,6 +91,7 @@ int h_stop(Harness *h) {
                         (void) close(h->writers[i].fd);
                 for (int e = 0; e < PROTO_EVENT_MAX; e++)
                         json_decref(h->writers[i].last_bcd[e]);
+                json_decref(h->writers[i].wmd);
         }
         if (h->vssd > 0) {
                 (void) kill(h->vssd, SIGTERM);
@@ -186,8 +187,14 @@ static void writer_reply(HWriter *w, uint32_t id, ProtoEvent ev, int result, boo
         if (soft_failure)
                 json_object_set_new(o, "failure", json_pack("{s:i, s:s}", "hr", code, "message", "scripted failure"));
         if (ev == PROTO_EVENT_IDENTIFY && result == 0)
-                json_object_set_new(o, "wmd", json_pack("{s:s, s:s}", "format", "test", "writer", w->name));
-        if (result == 0 && w->wants_bcd_echo && proto_event_may_update_bcd(ev) && w->last_bcd[ev]) {
+                json_object_set_new(o, "wmd",
+                                    w->wmd ? json_incref(w->wmd)
+                                           : json_pack("{s:s, s:s}", "format", "test", "writer", w->name));
+        if (result == 0 && w->bcd_reply && proto_event_may_update_bcd(ev)) {
+                json_t *b = w->bcd_reply(w, ev, w->last_bcd[ev], w->bcd_reply_userdata);
+                if (b)
+                        json_object_set_new(o, "bcd", b);
+        } else if (result == 0 && w->wants_bcd_echo && proto_event_may_update_bcd(ev) && w->last_bcd[ev]) {
                 json_t *b = json_deep_copy(w->last_bcd[ev]);
                 json_object_set_new(b, "touched_by", json_string(w->name));
                 json_object_set_new(o, "bcd", b);

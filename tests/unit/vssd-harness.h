@@ -34,6 +34,13 @@ typedef struct HWriter {
         int delay_ms[PROTO_EVENT_MAX];
         bool wants_bcd_echo;     /* return the bcd it got, with a "touched" mark */
         json_t *last_bcd[PROTO_EVENT_MAX];
+        /* Optional: the wmd returned in Identify (a reference the harness drops at h_stop), instead
+         * of a fixed test object; and a function making the bcd returned in the events that may
+         * change it, from the one received (a new reference, or NULL for none), instead of the
+         * echo. */
+        json_t *wmd;
+        json_t *(*bcd_reply)(struct HWriter *w, ProtoEvent event, const json_t *bcd, void *userdata);
+        void *bcd_reply_userdata;
         /* Delayed replies. */
         uint32_t delayed_id;
         ProtoEvent delayed_event;
