@@ -646,7 +646,7 @@ static void test_identify_failures(void **state) {
         assert_int_equal(json_integer_value(json_object_get(f, "hr")), -VSS_E_WRITERERROR_NONRETRYABLE);
         const char *msg = json_string_value(json_object_get(f, "message"));
         assert_non_null(strstr(msg, "invalid writer metadata"));
-        assert_non_null(strstr(msg, "restore_method"));
+        assert_non_null(strstr(msg, "restore_method.method: must not be VSS_RME_UNDEFINED"));
         proto_message_free(m);
         assert_non_null(strstr(debug_log, "invalid writer metadata in identify"));
         call_expect(fd, "session-end", NULL, 0);
