@@ -1101,7 +1101,8 @@ static int backup_parts(vss_requester *r, bool prepare, PartList *ret) {
         return 0;
 }
 
-/* Sends a request that names writers with their parts, then merges the answers of 'event'. */
+/* Sends a request that names writers with their parts, then merges the answers of 'event'.
+ * *ret (optional) gets vssd's reply whenever one came, also when it is a failure. */
 static int
 call_with_parts(vss_requester *r,
                 ProtoMessageType type,
@@ -1208,14 +1209,16 @@ VSS_PUBLIC int vss_requester_do_snapshot_set(vss_requester *r) {
         k = backup_parts(r, false, &l);
         if (k < 0)
                 return requester_fail(r, k, "%s: out of memory", __func__);
+        VSS_CLEANUP(proto_message_freep) ProtoMessage *reply = NULL;
         k =
                         call_with_parts(r, PROTO_DO_SNAPSHOT_SET, PROTO_EVENT_POST_SNAPSHOT, &l,
-                                        "do-snapshot-set", NULL);
+                                        "do-snapshot-set", &reply);
         part_list_done(&l);
         if (k >= 0)
                 requester_transition(r, CALL_DO_SNAPSHOT_SET);
-        else if (r->state != REQUESTER_BROKEN && !is_refusal(k) && k != -ENOMEM)
-                /* The snapshot set failed: vssd has sent Abort to the writers (§6.2). */
+        else if (reply && !is_refusal(k))
+                /* vssd ran the sequence and it failed: it has sent Abort to the writers
+                 * (docs/PROTOCOL.md §6.2). */
                 requester_transition(r, CALL_SNAPSHOT_FAILED);
         return k;
 }
