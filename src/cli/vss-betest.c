@@ -558,6 +558,10 @@ static int print_step(vss_requester *r, const char *step, int result) {
         if (arg_json && emit_json(o) < 0)
                 return -ENOMEM;
         (void) fflush(stdout);
+        if (result < 0) /* the step's line has it too; stderr is for people */
+                (void) log_error_errno(
+                                result, "Failed at %s: %s", step,
+                                error ? error : vss_strerror(result));
         return result;
 }
 
