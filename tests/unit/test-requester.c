@@ -26,6 +26,7 @@
 #include <vss/vss-requester.h>
 #include <vss/vss.h>
 
+#include "time-util.h"
 #include "vssd-harness.h"
 
 #define CLASS_A "{11111111-1111-4111-8111-111111111111}"
@@ -693,8 +694,10 @@ static json_t *stamping_writer(HWriter *w, ProtoEvent event, const json_t *bcd, 
         json_object_set_new(db, "backup_succeeded", json_true());
         json_object_set_new(db, "backup_options", json_string("overwritten"));
         json_object_set_new(db, "partial_files",
-                            json_pack("[{s:s, s:s, s:s}]", "path", "/srv/A/db", "filename",
-                                      "big.db", "ranges", "0:4096"));
+                            json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}]", "path", "/srv/A/db",
+                                      "filename", "big.db", "ranges", "0:4096", "path",
+                                      "/srv/A/db", "filename", "huge.db", "ranges",
+                                      "/srv/A/db/huge.ranges"));
         json_object_set_new(json_object_get(part, "backup_state"), "backup_type",
                             json_string("VSS_BT_LOG"));
         return part;
@@ -763,7 +766,7 @@ static void test_parts_merge(void **state) {
         const vss_bcd_component *db = bcd_component(r, a, CLASS_A, "", "Db");
         assert_string_equal(vss_bcd_component_get_backup_stamp(db), "stamp-1");
         assert_string_equal(vss_bcd_component_get_backup_metadata(db), "private");
-        assert_int_equal(vss_bcd_component_get_partial_file_count(db), 1);
+        assert_int_equal(vss_bcd_component_get_partial_file_count(db), 2);
         assert_false(vss_bcd_component_get_backup_succeeded(db));
         assert_string_equal(vss_bcd_component_get_backup_options(db), "mine");
         assert_int_equal(vss_bcd_get_backup_type(vss_requester_get_backup_components(r)),
@@ -1227,6 +1230,12 @@ static void test_save_and_restore_round_trip(void **state) {
                    vss_requester_set_ranges_file_path(r, &ca, VSS_CT_FILEGROUP, "", "Db", 0,
                                                       "/tmp/ranges"),
                    -EINVAL, "ranges file");
+        EXPECT_OK(r, vss_requester_set_ranges_file_path(r, &ca, VSS_CT_FILEGROUP, "", "Db", 1,
+                                                        "/restore/huge.ranges"));
+        EXPECT_ERR(r,
+                   vss_requester_set_ranges_file_path(r, &ca, VSS_CT_FILEGROUP, "", "Db", 2,
+                                                      "/restore/x.ranges"),
+                   -EINVAL, NULL);
         h_log_clear(&H);
         EXPECT_OK(r, run(r, OP_POST_RESTORE));
         EXPECT_LOG("A:post-restore");
@@ -1234,6 +1243,14 @@ static void test_save_and_restore_round_trip(void **state) {
                         part_string(component_of(a->last_bcd[PROTO_EVENT_POST_RESTORE], "Db"),
                                     "file_restore_status"),
                         "VSS_RS_ALL");
+        assert_string_equal(
+                        part_string(json_array_get(json_object_get(
+                                                           component_of(a->last_bcd[PROTO_EVENT_POST_RESTORE],
+                                                                        "Db"),
+                                                           "partial_files"),
+                                                   1),
+                                    "ranges"),
+                        "/restore/huge.ranges");
         EXPECT_ERR(r, run(r, OP_POST_RESTORE), -VSS_E_BAD_STATE, NULL);
         EXPECT_OK(r, run(r, OP_STATUS));
         assert_int_equal(state_of(r, a, NULL), VSS_WS_STABLE);
@@ -1428,6 +1445,96 @@ static void test_restore_writers(void **state) {
         saved_done(&s);
 }
 
+static void test_out_of_order_restore(void **state) {
+        (void) state;
+        HWriter *a = writer("A", CLASS_A, "VSS_APP_FRONT_END");
+        vss_guid ca = guid(CLASS_A);
+        Saved s;
+        backup((HWriter *[]) {a}, (const char *[]) {CLASS_A}, (const char *[]) {"Db"}, 1, &s);
+        h_log_clear(&H);
+
+        vss_requester *r = new_requester();
+        EXPECT_ERR(r, vss_requester_add_saved_writer_metadata(r, s.wmd[0]), -VSS_E_BAD_STATE,
+                   "after initialize_for_restore");
+        EXPECT_OK(r, vss_requester_initialize_for_restore(r, s.bcd));
+        EXPECT_ERR(r, vss_requester_initialize_for_restore(r, s.bcd), -VSS_E_BAD_STATE, NULL);
+        EXPECT_OK(r, vss_requester_add_saved_writer_metadata(r, s.wmd[0]));
+        /* Backup calls have no place in a restore. */
+        EXPECT_ERR(r, vss_requester_set_context(r, VSS_CTX_BACKUP), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, vss_requester_set_backup_state(r, true, false, VSS_BT_FULL, false),
+                   -VSS_E_BAD_STATE, "in a backup");
+        EXPECT_ERR(r, add_result(r, a, CLASS_A, "", "Db"), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_START), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_PREPARE), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_SNAPSHOT), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_COMPLETE), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_ABORT), -VSS_E_BAD_STATE, NULL);
+        /* Restore calls before gather_writer_metadata. */
+        EXPECT_ERR(r,
+                   vss_requester_set_selected_for_restore(r, &ca, VSS_CT_FILEGROUP, "", "Db", true,
+                                                          NULL),
+                   -VSS_E_BAD_STATE, "after gather_writer_metadata");
+        EXPECT_ERR(r,
+                   vss_requester_set_restore_options(r, &ca, VSS_CT_FILEGROUP, "", "Db", "x"),
+                   -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_PRE_RESTORE), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_POST_RESTORE), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_STATUS), -VSS_E_BAD_STATE, NULL);
+        assert_string_equal(H.log, "");
+
+        EXPECT_OK(r, run(r, OP_GATHER));
+        EXPECT_ERR(r, run(r, OP_GATHER), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r,
+                   vss_requester_set_file_restore_status(r, &ca, VSS_CT_FILEGROUP, "", "Db",
+                                                         VSS_RS_ALL),
+                   -VSS_E_BAD_STATE, "after pre_restore");
+        EXPECT_ERR(r,
+                   vss_requester_add_alternative_location_mapping(r, &ca, VSS_CT_FILEGROUP, "",
+                                                                  "Db", "/a", "*", false, "/b"),
+                   -VSS_E_BAD_STATE, NULL);
+        EXPECT_OK(r, vss_requester_set_selected_for_restore(r, &ca, VSS_CT_FILEGROUP, "", "Db",
+                                                            true, NULL));
+        EXPECT_OK(r, run(r, OP_PRE_RESTORE));
+        EXPECT_ERR(r, run(r, OP_PRE_RESTORE), -VSS_E_BAD_STATE, "comes once");
+        EXPECT_ERR(r,
+                   vss_requester_set_additional_restores(r, &ca, VSS_CT_FILEGROUP, "", "Db", true),
+                   -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, vss_requester_set_restore_state(r, VSS_RTYPE_IMPORT), -VSS_E_BAD_STATE,
+                   NULL);
+        EXPECT_OK(r, run(r, OP_POST_RESTORE));
+        EXPECT_ERR(r,
+                   vss_requester_set_file_restore_status(r, &ca, VSS_CT_FILEGROUP, "", "Db",
+                                                         VSS_RS_ALL),
+                   -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, run(r, OP_POST_RESTORE), -VSS_E_BAD_STATE, NULL);
+        EXPECT_OK(r, run(r, OP_STATUS));
+        (void) run(r, OP_FREE);
+        saved_done(&s);
+}
+
+/* vssd stops answering: a call gives up after the configured wait, the session is over, and
+ * freeing does not block. */
+static void test_timeout(void **state) {
+        (void) state;
+        HWriter *a = writer("A", CLASS_A, "VSS_APP_FRONT_END");
+
+        vss_requester *r = new_backup();
+        EXPECT_OK(r, run(r, OP_GATHER));
+        add(r, a, CLASS_A, "", "Db");
+        EXPECT_OK(r, vss_requester_set_timeout(r, 300));
+        assert_int_equal(kill(H.vssd, SIGSTOP), 0);
+        usec_t start = now_usec(CLOCK_MONOTONIC);
+        EXPECT_ERR(r, run(r, OP_START), -ETIMEDOUT, "the session is over");
+        usec_t took = now_usec(CLOCK_MONOTONIC) - start;
+        assert_true(took >= 250 * USEC_PER_MSEC);
+        assert_true(took < 5 * USEC_PER_SEC);
+        EXPECT_ERR(r, run(r, OP_STATUS), -ECONNRESET, NULL);
+        start = now_usec(CLOCK_MONOTONIC);
+        assert_int_equal(run(r, OP_FREE), 0);
+        assert_true(now_usec(CLOCK_MONOTONIC) - start < USEC_PER_SEC);
+        assert_int_equal(kill(H.vssd, SIGCONT), 0);
+}
+
 /* ---- The programs ------------------------------------------------------------------------- */
 
 /* Runs a program of the build with the harness's socket while the writers answer; returns its
@@ -1587,6 +1694,8 @@ int main(void) {
                         cmocka_unit_test_setup_teardown(
                                         test_restore_features_delivered, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_restore_writers, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_out_of_order_restore, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_betest, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_example_requester, setup, teardown),
         };
