@@ -191,9 +191,9 @@ VSS_PUBLIC int vss_writer_process(vss_writer *w);
 VSS_PUBLIC int vss_writer_run(vss_writer *w);
 
 /* Makes vss_writer_run() return 0 after the event it is serving, or at once if it is waiting;
- * when it is not running, the next call of vss_writer_run() returns at once. Does not block.
- * Thread-safe and async-signal-safe: may be called from a callback, another thread or a signal
- * handler. NULL-safe. */
+ * when it is not running, the next call of vss_writer_run() returns at once (vss_writer_process()
+ * is never held up by a stop). Does not block. Thread-safe and async-signal-safe: may be called
+ * from a callback, another thread or a signal handler. NULL-safe. */
 VSS_PUBLIC void vss_writer_stop(vss_writer *w);
 
 /* A text for people about the last failure of vss_writer_subscribe() or of the connection (a

@@ -350,6 +350,12 @@ static void handle_handshake_frame(vss_writer *w, const char *data, size_t size)
                   vss_guid_to_string(&w->instance_id, g));
 }
 
+/* A stop matters only to vss_writer_run(): an application serving from its own loop is never
+ * held up by one. */
+static bool stop_pending(vss_writer *w) {
+        return w->running && atomic_load(&w->stop_requested);
+}
+
 /* Serves the complete frames buffered. Returns true if it looked at any. */
 static bool serve_frames(vss_writer *w) {
         bool did = false;
@@ -387,7 +393,7 @@ static bool serve_frames(vss_writer *w) {
                         writer_connection_close(w, true, r, NULL);
                         break;
                 }
-                if (atomic_load(&w->stop_requested)) {
+                if (stop_pending(w)) {
                         /* vss_writer_run() returns after this event; the rest waits. */
                         w->input_pending = reader_has_frame(&w->reader);
                         break;
@@ -402,7 +408,7 @@ static bool connection_io(vss_writer *w) {
 
         for (unsigned round = 0; w->fd >= 0; round++) {
                 did |= serve_frames(w);
-                if (w->fd < 0 || w->input_pending || atomic_load(&w->stop_requested))
+                if (w->fd < 0 || w->input_pending || stop_pending(w))
                         break;
                 if (round == WRITER_READ_ROUNDS_MAX) {
                         w->input_pending = reader_has_frame(&w->reader);

@@ -98,6 +98,7 @@ struct vss_writer {
         int timer_fd;
         int stop_fd;
         atomic_bool stop_requested; /* lock-free: safe in signal handlers */
+        bool running;               /* inside vss_writer_run(): only it honours a stop */
 
         /* The connection. */
         WriterState state;

@@ -280,11 +280,7 @@ static void stop_drain(vss_writer *w) {
                 ;
 }
 
-VSS_PUBLIC int vss_writer_run(vss_writer *w) {
-        vss_assert_return(w, -EINVAL);
-        if (w->in_callback)
-                return -EBUSY;
-
+static int writer_run_loop(vss_writer *w) {
         for (;;) {
                 if (atomic_exchange(&w->stop_requested, false)) {
                         stop_drain(w);
@@ -312,6 +308,17 @@ VSS_PUBLIC int vss_writer_run(vss_writer *w) {
                 if (poll(p, ELEMENTSOF(p), timeout_ms) < 0 && errno != EINTR)
                         return -errno;
         }
+}
+
+VSS_PUBLIC int vss_writer_run(vss_writer *w) {
+        vss_assert_return(w, -EINVAL);
+        if (w->in_callback)
+                return -EBUSY;
+
+        w->running = true;
+        int r = writer_run_loop(w);
+        w->running = false;
+        return r;
 }
 
 VSS_PUBLIC void vss_writer_stop(vss_writer *w) {

@@ -1476,6 +1476,18 @@ static void test_fake_stop_with_buffered_events(void **state) {
         assert_int_equal(m->id, 61);
         proto_message_free(m);
         EXPECT_LOG(&t, "thaw abort");
+
+        /* A stop while the application serves with its own loop holds nothing up; it is kept for
+         * the next run(), which returns at once. */
+        vss_writer_stop(t.w);
+        m = fake_exchange(&t, sv[1], "{\"type\":\"event\",\"id\":62,\"event\":\"freeze\",\"deadline_ms\":5}");
+        assert_int_equal(m->id, 62);
+        proto_message_free(m);
+        m = fake_exchange(&t, sv[1], "{\"type\":\"event\",\"id\":63,\"event\":\"abort\",\"deadline_ms\":5}");
+        assert_int_equal(m->id, 63);
+        proto_message_free(m);
+        EXPECT_LOG(&t, "thaw abort freeze abort");
+        assert_int_equal(vss_writer_run(t.w), 0);
         (void) close(sv[1]);
         vss_writer_free(t.w);
 }
