@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # vss-betest and example-requester against a real vssd and vss-test-writer processes, as black
-# boxes: listing, a backup whose stamps reach the saved document, a veto at Freeze that fails the
-# backup and aborts the writers, a restore with move, restore settings refused without their
-# schema bit, and a vssd that is not there.
+# boxes: listing, a backup whose stamps reach the saved document and the next backup, options,
+# no component mode, a veto at Freeze that fails the backup and aborts the writers, a restore
+# with move, restore settings refused without their schema bit, and a vssd that is not there.
 . "$(dirname "$0")/lib.sh"
 
 VSSD=${VSSD:-$BUILD_ROOT/src/cli/vssd}
@@ -43,7 +43,7 @@ for i in one two; do
         --stamp "stamp-$i"
 done
 start_writer veto --class-id "$VETO" --writer-name Vetoer --level back_end \
-    --on freeze=veto:VSS_E_WRITERERROR_RETRYABLE --message "the archiver is busy"
+    --on freeze@1=veto:VSS_E_WRITERERROR_RETRYABLE --message "the archiver is busy"
 start_writer plain --class-id "$PLAIN" --writer-name Plain
 ONE=$(cat "$TESTDIR/one.ready")
 TWO=$(cat "$TESTDIR/two.ready")
@@ -75,6 +75,19 @@ expect_contains "BackupComplete carried the succeeded flag" "component backup-co
 if grep -q 'event prepare-backup' "$TESTDIR/two.log"; then fail "the other instance took part"; fi
 echo "ok: the other instance took no part"
 
+# ---- an incremental backup with the stamps of the first, and options
+: >"$TESTDIR/one.log"
+out=$("$VSS_BETEST" backup --type incremental --component 'Shop@one:Db' \
+    --previous-stamps "$TESTDIR/saved/bcd.json" --backup-options 'Shop@one:Db="Level"="9"')
+expect_contains "incremental: stamps taken over" "* previous-stamps: 1 stamp(s) from '$TESTDIR/saved/bcd.json'" "$out"
+line=$(grep 'component prepare-backup' "$TESTDIR/one.log")
+expect_contains "the writer saw the previous stamp" 'previous_stamp="stamp-one"' "$line"
+expect_contains "and the options" 'backup_options="\"Level\"=\"9\""' "$line"
+expect_contains "and the backup type" "backup_type=VSS_BT_INCREMENTAL components_selected=yes" \
+    "$(grep 'event prepare-backup' "$TESTDIR/one.log")"
+expect_fail "a context that is none" "$VSS_BETEST" backup --context sometimes
+expect_contains "named" "Unknown snapshot context 'sometimes'" "$ERR"
+
 # ---- a veto at Freeze
 rc=0
 out=$("$VSS_BETEST" backup --component 'Vetoer:data' --json 2>"$TESTDIR/err") || rc=$?
@@ -85,6 +98,14 @@ expect_contains "the writer is failed at freeze" "\"instance_id\":\"$VETOER\",\"
 expect_contains "with its message" '"message":"the archiver is busy"' "$line"
 expect_contains "then the backup was aborted" '{"step":"abort-backup","result":0,' "$out"
 expect_contains "the writer got Abort" "event abort" "$(cat "$TESTDIR/veto.log")"
+
+# ---- no component mode: every writer takes part (the vetoer vetoed its first Freeze only)
+: >"$TESTDIR/one.log"
+out=$("$VSS_BETEST" backup --no-components --type copy --bootable)
+expect_contains "no component mode: completed" "* backup-complete: ok" "$out"
+expect_contains "every writer took part, without components" \
+    "backup_type=VSS_BT_COPY components_selected=no bootable=yes" \
+    "$(grep 'event prepare-backup' "$TESTDIR/one.log")"
 
 # ---- a restore with move, to instance 'two'
 out=$("$VSS_BETEST" restore --load "$TESTDIR/saved" --component 'Shop@one:Db' --move 'Shop@one=two' \
