@@ -468,6 +468,12 @@ static void writer_event_finish(Session *s) {
         default:
                 break;
         }
+        /* The reply to abort-backup has no body (docs/PROTOCOL.md §4.1): the writers' results
+         * show in gather-status. */
+        if (s->op_event == PROTO_EVENT_ABORT) {
+                operation_finished(s, 0, NULL, NULL);
+                return;
+        }
         json_t *body = results_body(s, proto_event_may_update_bcd(s->op_event));
         if (!body)
                 operation_finished(s, -ENOMEM, "out of memory", NULL);

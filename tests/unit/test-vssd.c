@@ -4,7 +4,6 @@
  * sequences with their event order, vetoes, timeouts, lost writers and requesters, exclusivity
  * and the orderly stop. The writers and requesters are scripted by vssd-harness.c. */
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -16,6 +15,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include <vss/vss.h>
 

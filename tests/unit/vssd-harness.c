@@ -2,7 +2,6 @@
 
 #include "vssd-harness.h"
 
-#include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -20,20 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cmocka.h>
+
 #include "time-util.h"
 
 #ifndef BUILD_ROOT
 #error "BUILD_ROOT must be defined"
 #endif
-
-static void h_init(Harness *h) {
-        memset(h, 0, sizeof *h);
-        h->next_id = 100;
-        strcpy(h->dir, "/tmp/linvss-vssd-XXXXXX");
-        assert_non_null(mkdtemp(h->dir));
-        (void) snprintf(h->socket, sizeof h->socket, "%s/vssd.sock", h->dir);
-        (void) snprintf(h->registry, sizeof h->registry, "%s/registry.db", h->dir);
-}
 
 static void h_wait_listening(Harness *h) {
         for (int i = 0; i < 500; i++) {
@@ -50,8 +42,47 @@ static void h_wait_listening(Harness *h) {
         fail_msg("vssd did not start listening on %s", h->socket);
 }
 
+static void spawn_vssd(Harness *h) {
+        const char *argv[32] = {BUILD_ROOT "/src/cli/vssd",
+                                "--socket",
+                                h->socket,
+                                "--registry",
+                                h->registry,
+                                "--log-level",
+                                getenv("VSSD_LOG_LEVEL") ?: "err"};
+        size_t n = 7;
+        for (size_t i = 0; h->extra_args && h->extra_args[i] && n < 31; i++)
+                argv[n++] = h->extra_args[i];
+        argv[n] = NULL;
+
+        h->vssd = fork();
+        assert_true(h->vssd >= 0);
+        if (h->vssd == 0) {
+                /* Keep the test's output readable: vssd logs warnings and above only. */
+                execv(argv[0], (char *const *) argv);
+                _exit(127);
+        }
+
+        h_wait_listening(h);
+}
+
+static void h_init(Harness *h, const char *const *extra_args) {
+        memset(h, 0, sizeof *h);
+        h->next_id = 100;
+        h->extra_args = extra_args;
+        strcpy(h->dir, "/tmp/linvss-vssd-XXXXXX");
+        assert_non_null(mkdtemp(h->dir));
+        (void) snprintf(h->socket, sizeof h->socket, "%s/vssd.sock", h->dir);
+        (void) snprintf(h->registry, sizeof h->registry, "%s/registry.db", h->dir);
+}
+
+void h_start(Harness *h, const char *const *extra_args) {
+        h_init(h, extra_args);
+        spawn_vssd(h);
+}
+
 void h_start_activated(Harness *h) {
-        h_init(h);
+        h_init(h, NULL);
 
         int fd = socket(AF_UNIX, SOCK_STREAM, 0);
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -77,30 +108,26 @@ void h_start_activated(Harness *h) {
         h_wait_listening(h);
 }
 
-void h_start(Harness *h, const char *const *extra_args) {
-        h_init(h);
+void h_kill(Harness *h) {
+        assert_true(h->vssd > 0);
+        (void) kill(h->vssd, SIGKILL);
+        (void) waitpid(h->vssd, NULL, 0);
+        h->vssd = 0;
+}
 
-        const char *argv[32] = {BUILD_ROOT "/src/cli/vssd",
-                                "--socket",
-                                h->socket,
-                                "--registry",
-                                h->registry,
-                                "--log-level",
-                                getenv("VSSD_LOG_LEVEL") ?: "err"};
-        size_t n = 7;
-        for (size_t i = 0; extra_args && extra_args[i] && n < 31; i++)
-                argv[n++] = extra_args[i];
-        argv[n] = NULL;
+void h_restart(Harness *h) {
+        assert_true(h->vssd == 0);
+        spawn_vssd(h);
+}
 
-        h->vssd = fork();
-        assert_true(h->vssd >= 0);
-        if (h->vssd == 0) {
-                /* Keep the test's output readable: vssd logs warnings and above only. */
-                execv(argv[0], (char *const *) argv);
-                _exit(127);
-        }
-
-        h_wait_listening(h);
+void h_add_client(
+                Harness *h,
+                int (*get_fd)(void *userdata),
+                void (*process)(void *userdata),
+                void *userdata) {
+        assert_true(h->n_clients < H_MAX_CLIENTS);
+        h->clients[h->n_clients++] =
+                        (HClient){.get_fd = get_fd, .process = process, .userdata = userdata};
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
@@ -117,6 +144,7 @@ int h_stop(Harness *h) {
                         (void) close(h->writers[i].fd);
                 for (int e = 0; e < PROTO_EVENT_MAX; e++)
                         json_decref(h->writers[i].last_bcd[e]);
+                json_decref(h->writers[i].wmd);
         }
         if (h->vssd > 0) {
                 (void) kill(h->vssd, SIGTERM);
@@ -224,8 +252,15 @@ writer_reply(HWriter *w, uint32_t id, ProtoEvent ev, int result, bool soft_failu
         if (ev == PROTO_EVENT_IDENTIFY && result == 0)
                 json_object_set_new(
                                 o, "wmd",
-                                json_pack("{s:s, s:s}", "format", "test", "writer", w->name));
-        if (result == 0 && w->wants_bcd_echo && proto_event_may_update_bcd(ev) && w->last_bcd[ev]) {
+                                w->wmd ? json_incref(w->wmd)
+                                       : json_pack("{s:s, s:s}", "format", "test", "writer",
+                                                   w->name));
+        if (result == 0 && w->bcd_reply && proto_event_may_update_bcd(ev)) {
+                json_t *b = w->bcd_reply(w, ev, w->last_bcd[ev], w->bcd_reply_userdata);
+                if (b)
+                        json_object_set_new(o, "bcd", b);
+        } else if (result == 0 && w->wants_bcd_echo && proto_event_may_update_bcd(ev) &&
+                   w->last_bcd[ev]) {
                 json_t *b = json_deep_copy(w->last_bcd[ev]);
                 json_object_set_new(b, "touched_by", json_string(w->name));
                 json_object_set_new(o, "bcd", b);
@@ -280,7 +315,7 @@ static void writer_handle(Harness *h, HWriter *w) {
 /* One round of the loop: waits up to 'ms' for a writer event or for 'fd' (if >= 0) to be
  * readable. Returns true when 'fd' is readable. */
 static bool loop_once(Harness *h, int fd, int ms) {
-        struct pollfd p[H_MAX_WRITERS + 1];
+        struct pollfd p[H_MAX_WRITERS + H_MAX_CLIENTS + 1];
         size_t n = 0;
 
         /* Delayed replies that are due. */
@@ -297,6 +332,10 @@ static bool loop_once(Harness *h, int fd, int ms) {
 
         for (size_t i = 0; i < h->n_writers; i++)
                 p[n++] = (struct pollfd){.fd = h->writers[i].fd, .events = POLLIN};
+        for (size_t i = 0; i < h->n_clients; i++)
+                p[n++] =
+                                (struct pollfd){.fd = h->clients[i].get_fd(h->clients[i].userdata),
+                                                .events = POLLIN};
         if (fd >= 0)
                 p[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
         int k = poll(p, n, ms);
@@ -304,6 +343,9 @@ static bool loop_once(Harness *h, int fd, int ms) {
         for (size_t i = 0; i < h->n_writers; i++)
                 if (h->writers[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP)))
                         writer_handle(h, &h->writers[i]);
+        for (size_t i = 0; i < h->n_clients; i++)
+                if (p[h->n_writers + i].revents)
+                        h->clients[i].process(h->clients[i].userdata);
         return fd >= 0 && (p[n - 1].revents & (POLLIN | POLLHUP));
 }
 

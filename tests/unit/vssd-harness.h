@@ -34,11 +34,28 @@ typedef struct HWriter {
         int delay_ms[PROTO_EVENT_MAX];
         bool wants_bcd_echo;     /* return the bcd it got, with a "touched" mark */
         json_t *last_bcd[PROTO_EVENT_MAX];
+        /* Optional: the wmd returned in Identify (a reference the harness drops at h_stop), instead
+         * of a fixed test object; and a function making the bcd returned in the events that may
+         * change it, from the one received (a new reference, or NULL for none), instead of the
+         * echo. */
+        json_t *wmd;
+        json_t *(*bcd_reply)(struct HWriter *w, ProtoEvent event, const json_t *bcd, void *userdata);
+        void *bcd_reply_userdata;
         /* Delayed replies. */
         uint32_t delayed_id;
         ProtoEvent delayed_event;
         uint64_t delayed_at_usec;
 } HWriter;
+
+/* Another party served by the loop (a libvss writer in the test process): its fd is polled with
+ * the others and process() runs when it is readable. */
+typedef struct HClient {
+        int (*get_fd)(void *userdata);
+        void (*process)(void *userdata);
+        void *userdata;
+} HClient;
+
+#define H_MAX_CLIENTS 8
 
 typedef struct Harness {
         char dir[256];
@@ -49,6 +66,9 @@ typedef struct Harness {
         size_t n_writers;
         char log[65536];
         uint32_t next_id;
+        HClient clients[H_MAX_CLIENTS];
+        size_t n_clients;
+        const char *const *extra_args;
 } Harness;
 
 /* Starts vssd with extra arguments (NULL-terminated) and an empty registry in a temp dir. */
@@ -58,6 +78,14 @@ void h_start(Harness *h, const char *const *extra_args);
 void h_start_activated(Harness *h);
 /* Sends SIGTERM, waits for vssd to exit and returns its exit status; removes the temp dir. */
 int h_stop(Harness *h);
+
+/* Kills vssd with SIGKILL (its socket file stays), and starts it again on the same socket and
+ * registry with the same arguments. */
+void h_kill(Harness *h);
+void h_restart(Harness *h);
+
+/* Adds a party to the loop (see HClient). */
+void h_add_client(Harness *h, int (*get_fd)(void *userdata), void (*process)(void *userdata), void *userdata);
 
 int h_connect(Harness *h);
 /* hello with the given role and versions [1]; returns the reply's result. */
