@@ -197,6 +197,20 @@ static int event_load_components(vss_writer *w, const json_t *doc, char **reterr
                     streq_ptr(vss_bcd_writer_get_instance_name(c), w->instance_name))
                         part = c;
         }
+        /* Restore with move: vssd routed to this instance a part that keeps the backed-up
+         * instance's name. The part vssd hands a writer holds only the entry meant for it
+         * (docs/PROTOCOL.md §4.3), so the one entry of this writer's class is ours. */
+        size_t same_class = 0;
+        vss_bcd_writer *only = NULL;
+        for (size_t i = 0; !part && i < vss_bcd_get_writer_count(bcd); i++) {
+                vss_bcd_writer *c = vss_bcd_get_writer(bcd, i);
+                if (vss_guid_equal(vss_bcd_writer_get_class_id(c), &w->class_id)) {
+                        same_class++;
+                        only = c;
+                }
+        }
+        if (!part && same_class == 1)
+                part = only;
         if (!part) {
                 r = vss_bcd_add_writer(bcd, &w->instance_id, &w->class_id, w->instance_name, &part);
                 if (r < 0) {

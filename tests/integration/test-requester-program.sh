@@ -36,8 +36,9 @@ start_writer() {
 }
 
 RESTORE_BITS='VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE|VSS_BS_ROLLFORWARD_RESTORE|VSS_BS_WRITER_SUPPORTS_NEW_TARGET'
+RESTORE_BITS+='|VSS_BS_RESTORE_RENAME|VSS_BS_AUTHORITATIVE_RESTORE'
 for i in one two; do
-    start_writer "$i" --class-id "$SHOP" --instance-name "$i" --writer-name Shop \
+    start_writer "$i" --class-id "$SHOP" --instance-name "$i" --writer-name Shop --writer-restore always \
         --schema "$RESTORE_BITS" --component 'Db,selectable' --component 'Db\Data,restore-selectable' \
         --files "Db=/srv/shop-$i/db,filespec=*.db" --files "Db\\Data=/srv/shop-$i/data,recursive" \
         --stamp "stamp-$i"
@@ -107,17 +108,39 @@ expect_contains "every writer took part, without components" \
     "backup_type=VSS_BT_COPY components_selected=no bootable=yes" \
     "$(grep 'event prepare-backup' "$TESTDIR/one.log")"
 
-# ---- a restore with move, to instance 'two'
+# ---- a restore with move, to instance 'two', with every restore setting
+: >"$TESTDIR/one.log"
+: >"$TESTDIR/two.log"
 out=$("$VSS_BETEST" restore --load "$TESTDIR/saved" --component 'Shop@one:Db' --move 'Shop@one=two' \
     --roll-forward 'Shop@one:Db=partial:LSN9' --subcomponent 'Shop@one:Db=Db\Data' \
-    --new-target 'Shop@one:Db=/srv/shop-one/data,*,recursive,/restore/data')
+    --new-target 'Shop@one:Db=/srv/shop-one/data,*,recursive,/restore/data' \
+    --restore-name 'Shop@one:Db=ShopCopy' --authoritative 'Shop@one:Db')
 echo "$out"
 expect_contains "restore: loaded" "* load: $TESTDIR/saved: the backup components document and 2 writer metadata document(s)" "$out"
 expect_contains "restore: selected, moved" "* component: 'Shop' $ONE: Db, selected for restore to another instance" "$out"
 expect_contains "restore: pre-restore" "* pre-restore: ok" "$out"
 expect_contains "restore: post-restore" "* post-restore: ok" "$out"
-# vss-test-writer declares VSS_WRE_NEVER: it wants no restore events, and gets none.
-if grep -q 'event pre-restore' "$TESTDIR/one.log" "$TESTDIR/two.log"; then
+# The target instance got the events, with everything the requester set; the source none.
+two=$(cat "$TESTDIR/two.log")
+expect_contains "moved: instance 'two' got PreRestore" "event pre-restore" "$two"
+expect_contains "moved: and PostRestore" "event post-restore" "$two"
+pre=$(grep -A3 'event pre-restore' "$TESTDIR/two.log")
+expect_contains "moved: the roll-forward point reached the writer" 'roll_forward=VSS_RF_PARTIAL roll_forward_point="LSN9"' "$pre"
+expect_contains "moved: the restore name" 'restore_name="ShopCopy"' "$pre"
+expect_contains "moved: the authoritative flag" "authoritative=yes" "$pre"
+expect_contains "moved: the new target" 'new_target[0]="/srv/shop-one/data|*|recursive|/restore/data"' "$pre"
+expect_contains "moved: the subcomponent" 'restore_subcomponent[0]="Db\\Data"' "$pre"
+expect_contains "moved: selected for restore" "selected_for_restore=yes" "$pre"
+if grep -q 'event pre-restore' "$TESTDIR/one.log"; then
+    fail "the instance the component was moved away from got restore events"
+fi
+echo "ok: the source instance got no restore events"
+
+# ---- a writer declaring VSS_WRE_NEVER wants no restore events, and gets none
+: >"$TESTDIR/plain.log"
+out=$("$VSS_BETEST" restore --load "$TESTDIR/saved" --component 'Plain:data')
+expect_contains "never: pre-restore" "* pre-restore: ok" "$out"
+if grep -q 'event pre-restore\|event post-restore' "$TESTDIR/plain.log"; then
     fail "a writer declaring VSS_WRE_NEVER got restore events"
 fi
 echo "ok: writers declaring VSS_WRE_NEVER get no restore events"

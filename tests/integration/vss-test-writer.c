@@ -120,6 +120,7 @@ static uint32_t arg_version_major, arg_version_minor;
 static uint32_t arg_subscribe;
 static uint32_t arg_schema;
 static VSS_RESTOREMETHOD_ENUM arg_restore_method = VSS_RME_RESTORE_IF_CAN_REPLACE;
+static VSS_WRITERRESTORE_ENUM arg_writer_restore = VSS_WRE_NEVER;
 static const char *arg_restore_service;
 static ComponentSpec arg_components[MAX_ITEMS];
 static size_t arg_n_components;
@@ -444,7 +445,7 @@ static int on_identify(vss_writer *w, vss_wmd *wmd, void *userdata) {
         seen[EV_IDENTIFY]++;
         log_event(EV_IDENTIFY, NULL);
         int r = vss_wmd_set_restore_method(wmd, arg_restore_method, arg_restore_service, NULL,
-                                           VSS_WRE_NEVER, false);
+                                           arg_writer_restore, false);
         if (r >= 0)
                 r = vss_wmd_set_backup_schema(wmd, arg_schema);
         if (r >= 0)
@@ -609,6 +610,8 @@ static void help(void) {
                "Metadata (identify):\n"
                "  --schema MASK             VSS_BACKUP_SCHEMA names joined by '|'\n"
                "  --restore-method M[:UNIT] VSS_RESTOREMETHOD_ENUM (default RESTORE_IF_CAN_REPLACE)\n"
+               "  --writer-restore W       VSS_WRITERRESTORE_ENUM: never (default), if_replace_fails,\n"
+               "                           always\n"
                "  --component SPEC          [LOGICAL_PATH\\]NAME[,database][,selectable]\n"
                "                            [,restore-selectable][,notify][,restore-metadata]\n"
                "                            [,caption=TEXT]; default: data,selectable\n"
@@ -924,6 +927,7 @@ static int parse_argv(int argc, char **argv) {
                 ARG_SUBSCRIBE,
                 ARG_SCHEMA,
                 ARG_RESTORE_METHOD,
+                ARG_WRITER_RESTORE,
                 ARG_COMPONENT,
                 ARG_FILES,
                 ARG_EXCLUDE,
@@ -954,6 +958,7 @@ static int parse_argv(int argc, char **argv) {
                         {"subscribe", required_argument, NULL, ARG_SUBSCRIBE},
                         {"schema", required_argument, NULL, ARG_SCHEMA},
                         {"restore-method", required_argument, NULL, ARG_RESTORE_METHOD},
+                        {"writer-restore", required_argument, NULL, ARG_WRITER_RESTORE},
                         {"component", required_argument, NULL, ARG_COMPONENT},
                         {"files", required_argument, NULL, ARG_FILES},
                         {"exclude", required_argument, NULL, ARG_EXCLUDE},
@@ -1030,6 +1035,12 @@ static int parse_argv(int argc, char **argv) {
                                 r = bad("--restore-method", optarg, "not a VSS_RESTOREMETHOD_ENUM");
                         break;
                 }
+                case ARG_WRITER_RESTORE:
+                        if (vss_writer_restore_from_string(optarg, &arg_writer_restore) < 0 ||
+                            arg_writer_restore == VSS_WRE_UNDEFINED)
+                                r = bad("--writer-restore", optarg,
+                                        "not never, if_replace_fails or always");
+                        break;
                 case ARG_COMPONENT:
                         r = parse_component(optarg);
                         break;
