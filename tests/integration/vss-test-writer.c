@@ -467,8 +467,6 @@ static int annotate(vss_bcd_writer *part, bool prepare) {
                         r = vss_bcd_component_set_backup_stamp(c, arg_stamp);
                 if (r >= 0 && prepare && arg_backup_metadata)
                         r = vss_bcd_component_set_backup_metadata(c, arg_backup_metadata);
-                if (r >= 0 && prepare && arg_restore_metadata)
-                        r = vss_bcd_component_set_restore_metadata(c, arg_restore_metadata);
                 for (size_t k = 0; r >= 0 && prepare && k < arg_n_partials; k++)
                         r = vss_bcd_component_add_partial_file(c, arg_partials[k].path,
                                                                arg_partials[k].file,
@@ -560,11 +558,20 @@ static int on_pre_restore(vss_writer *w, vss_bcd_writer *part, void *userdata) {
         seen[EV_PRE_RESTORE]++;
         log_event(EV_PRE_RESTORE, NULL);
         log_components(EV_PRE_RESTORE, part);
-        for (size_t i = 0; arg_restore_target != VSS_RT_UNDEFINED &&
-                           i < vss_bcd_writer_get_component_count(part);
-             i++)
-                (void) vss_bcd_component_set_restore_target(vss_bcd_writer_get_component(part, i),
-                                                            arg_restore_target);
+        for (size_t i = 0; i < vss_bcd_writer_get_component_count(part); i++) {
+                vss_bcd_component *c = vss_bcd_writer_get_component(part, i);
+                int r = 0;
+                if (arg_restore_target != VSS_RT_UNDEFINED)
+                        r = vss_bcd_component_set_restore_target(c, arg_restore_target);
+                /* VSS: SetRestoreMetadata only in OnPreRestore */
+                if (r >= 0 && arg_restore_metadata)
+                        r = vss_bcd_component_set_restore_metadata(c, arg_restore_metadata);
+                if (r < 0) {
+                        log_simple("result", "pre-restore", "annotate-failed code=%s",
+                                   vss_strerror(r));
+                        return r;
+                }
+        }
         return behave(EV_PRE_RESTORE);
 }
 
@@ -629,11 +636,12 @@ static void help(void) {
                "Data for the requester (prepare-backup; stamps also in post-snapshot):\n"
                "  --stamp TEXT              backup stamp of every component\n"
                "  --backup-metadata TEXT    backup metadata of every component\n"
-               "  --restore-metadata TEXT   restore metadata of every component\n"
                "  --partial-file DIR/FILE=RANGES  a partial file of every component\n"
                "  --partial-metadata TEXT   metadata of those partial files\n"
                "  --differenced SPEC        DIR[,filespec=PATTERN][,recursive][,time=NS]\n"
-               "  --restore-target TARGET   VSS_RESTORE_TARGET set in pre-restore\n"
+               "In pre-restore:\n"
+               "  --restore-target TARGET   VSS_RESTORE_TARGET of every component\n"
+               "  --restore-metadata TEXT   restore metadata of every component\n"
                "Output:\n"
                "  --log FILE                append the event log to FILE\n"
                "  --ready-file FILE         write the instance id to FILE once registered\n",
