@@ -176,6 +176,8 @@ struct PendingEvent {
         Deadline deadline;
         EventDoneFunc done;
         void *userdata;
+        bool late; /* finished without its reply (deadline passed) or never awaited: the reply,
+                    * if it comes, is dropped */
         LIST_FIELDS(PendingEvent, pending);
 };
 
@@ -189,6 +191,14 @@ int event_send(Writer *w,
                usec_t timeout,
                EventDoneFunc done,
                void *userdata);
+/* Sends 'event' (body stolen) without waiting for it: no deadline, no callback; the reply, if
+ * the writer ever sends one, is dropped and the writer's state does not change. For the Abort
+ * and BackupShutdown of a writer that is stuck in an earlier event: it gets them, to handle if
+ * it ever gets there (docs/PROTOCOL.md §6.2). Returns 0 or a negative errno. */
+int event_post(Writer *w, ProtoEvent event, json_t *body);
+/* True while the writer has not answered an event whose deadline passed: it is still busy with
+ * it (or hangs), and everything sent to it now waits behind it. */
+bool event_writer_is_stuck(const Writer *w);
 /* A reply from the writer's connection. */
 void event_reply_received(Writer *w, const ProtoMessage *reply);
 /* Cancels every pending event of the writer with a disconnect result. */

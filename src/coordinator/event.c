@@ -30,6 +30,10 @@ static void pending_finish(PendingEvent *p, const EventResult *res) {
 
 static void pending_timeout(Manager *m, void *userdata) {
         PendingEvent *p = userdata;
+        Writer *w = p->writer;
+        EventDoneFunc done = p->done;
+        void *done_userdata = p->userdata;
+        ProtoEvent event = p->event;
         EventResult res = {
                         .result = p->event == PROTO_EVENT_FREEZE ? -VSS_E_WRITERERROR_TIMEOUT
                                                                  : -VSS_E_WRITER_NOT_RESPONDING,
@@ -43,18 +47,28 @@ static void pending_timeout(Manager *m, void *userdata) {
         res.has_failure = true;
         res.failure.hr = res.result;
         res.failure.message = buf;
-        log_warning("Writer '%s' (%s) did not answer %s in time.", p->writer->writer_name,
-                    p->writer->connection ? p->writer->connection->peer_description : "gone",
-                    proto_event_to_string(p->event));
-        pending_finish(p, &res);
+        log_warning("Writer '%s' (%s) did not answer %s in time.", w->writer_name,
+                    w->connection ? w->connection->peer_description : "gone",
+                    proto_event_to_string(event));
+
+        /* The writer may still be busy with the event: it stays listed, late, until its reply
+         * comes (and is dropped), so that event_writer_is_stuck() knows that everything sent
+         * to the writer now waits behind it. */
+        deadline_disarm(m, &p->deadline);
+        p->late = true;
+        p->done = NULL;
+        writer_event_finished(w, event, res.result, &res.failure);
+        if (done)
+                done(w, event, &res, done_userdata);
 }
 
-int event_send(Writer *w,
-               ProtoEvent event,
-               json_t *body,
-               usec_t timeout,
-               EventDoneFunc done,
-               void *userdata) {
+/* Sends the event; with 'timeout' 0 it is late from the start: no deadline, nobody waits. */
+static int send_event(Writer *w,
+                      ProtoEvent event,
+                      json_t *body,
+                      usec_t timeout,
+                      EventDoneFunc done,
+                      void *userdata) {
         Manager *m = w->manager;
         int r;
 
@@ -106,6 +120,13 @@ int event_send(Writer *w,
         }
 
         LIST_APPEND(pending, w->pending, p);
+        if (timeout == 0) {
+                p->late = true;
+                log_debug("Sent %s (id %u) to writer '%s', which is still busy with an event it "
+                          "did not answer in time; not waiting for it.",
+                          proto_event_to_string(event), p->id, w->writer_name);
+                return 0;
+        }
         r = deadline_arm(m, &p->deadline, now_usec(CLOCK_MONOTONIC) + timeout, pending_timeout, p);
         if (r < 0) {
                 LIST_REMOVE(pending, w->pending, p);
@@ -117,6 +138,27 @@ int event_send(Writer *w,
         return 0;
 }
 
+int event_send(Writer *w,
+               ProtoEvent event,
+               json_t *body,
+               usec_t timeout,
+               EventDoneFunc done,
+               void *userdata) {
+        return send_event(w, event, body, MAX(timeout, (usec_t) 1), done, userdata);
+}
+
+int event_post(Writer *w, ProtoEvent event, json_t *body) {
+        return send_event(w, event, body, 0, NULL, NULL);
+}
+
+bool event_writer_is_stuck(const Writer *w) {
+        const PendingEvent *p;
+        LIST_FOREACH(pending, p, w->pending)
+                if (p->late)
+                        return true;
+        return false;
+}
+
 void event_reply_received(Writer *w, const ProtoMessage *reply) {
         PendingEvent *p;
         vss_autofree char *err = NULL;
@@ -124,10 +166,12 @@ void event_reply_received(Writer *w, const ProtoMessage *reply) {
         LIST_FOREACH(pending, p, w->pending)
                 if (p->id == reply->id)
                         break;
-        if (!p) {
-                /* The event timed out before, or the id is bogus: either way nobody waits. */
+        if (!p || p->late) {
+                /* The event timed out before, nobody waited for it, or the id is bogus. */
                 log_debug("Ignoring a reply (id %u) of writer '%s' that nobody waits for.",
                           reply->id, w->writer_name);
+                if (p)
+                        pending_free(p);
                 return;
         }
 
@@ -176,7 +220,10 @@ void event_fail_all(Writer *w) {
         };
 
         LIST_FOREACH_SAFE(pending, p, n, w->pending)
-                pending_finish(p, &res);
+                if (p->late)
+                        pending_free(p); /* finished already, or nobody waits */
+                else
+                        pending_finish(p, &res);
 }
 
 void event_forget_userdata(Manager *m, void *userdata) {

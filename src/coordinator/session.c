@@ -605,6 +605,12 @@ static void start_writer_event(
                         if (!listed)
                                 continue;
                 }
+                if (event == PROTO_EVENT_ABORT && event_writer_is_stuck(sw->writer)) {
+                        /* abort-backup: a writer stuck in an event it did not answer in time
+                         * gets Abort to handle when it gets there; nobody waits for it. */
+                        (void) event_post(sw->writer, event, event_body(s, false, NULL));
+                        continue;
+                }
                 (void) send_one(s, sw, event,
                                 event_body(s, with_volumes, with_bcd ? sw->bcd_in : NULL),
                                 m->settings.event_timeout[event], writer_event_done);
@@ -638,6 +644,13 @@ static void snapshot_abort(Session *s) {
                 deadline_disarm(m, &sw->freeze_window);
                 if (!sw->participant || !sw->writer->connection)
                         continue;
+                if (event_writer_is_stuck(sw->writer)) {
+                        /* Still in the Freeze (or earlier event) it did not answer in time: it
+                         * gets Abort to handle if it ever wakes, and nobody waits for that. */
+                        (void) event_post(sw->writer, PROTO_EVENT_ABORT,
+                                          event_body(s, false, NULL));
+                        continue;
+                }
                 int r = event_send(
                                 sw->writer, PROTO_EVENT_ABORT, event_body(s, false, NULL),
                                 m->settings.event_timeout[PROTO_EVENT_ABORT], snapshot_event_done,
@@ -925,8 +938,10 @@ static unsigned send_to_participants(Session *s, ProtoEvent event) {
                 deadline_disarm(m, &sw->freeze_window);
                 if (!sw->participant || !sw->writer->connection)
                         continue;
-                if (event_send(sw->writer, event, event_body(s, false, NULL),
-                               m->settings.event_timeout[event], end_event_done, s) >= 0)
+                if (event_writer_is_stuck(sw->writer))
+                        (void) event_post(sw->writer, event, event_body(s, false, NULL));
+                else if (event_send(sw->writer, event, event_body(s, false, NULL),
+                                    m->settings.event_timeout[event], end_event_done, s) >= 0)
                         s->pending++;
         }
         return s->pending;

@@ -377,6 +377,57 @@ static void test_freeze_hang(void **state) {
         (void) close(fd);
 }
 
+static void test_freeze_stuck(void **state) {
+        (void) state;
+
+        /* BE blocks in its Freeze callback, as a libvss writer does: it reads nothing more, so
+         * the Abort it is sent waits unread. Nobody must wait for it: do-snapshot-set fails at
+         * the window, abort-backup and session-end return at once, and BE stays failed at
+         * freeze. */
+        HWriter *fe = h_writer(&H, "FE", CLASS_A, NULL, "VSS_APP_FRONT_END", 60000);
+        HWriter *be = h_writer(&H, "BE", CLASS_B, NULL, "VSS_APP_BACK_END", 300);
+        HWriter *all[] = {fe, be};
+        be->action[PROTO_EVENT_FREEZE] = H_STUCK;
+
+        int fd = requester();
+        begin_backup(fd);
+        CALL(fd, "prepare-for-backup", h_writers_body(&H, all, 2), 0, NULL);
+        h_log_clear(&H);
+        usec_t start = now_usec(CLOCK_MONOTONIC);
+        CALL(fd, "do-snapshot-set", h_writers_body(&H, all, 2), -VSS_E_WRITERERROR_TIMEOUT, "'BE'");
+        usec_t took = now_usec(CLOCK_MONOTONIC) - start;
+        assert_true(took >= 300 * USEC_PER_MSEC);
+        assert_true(took < 2 * USEC_PER_SEC);
+        EXPECT_LOG("FE:prepare-snapshot BE:prepare-snapshot FE:freeze BE:freeze FE:abort");
+
+        start = now_usec(CLOCK_MONOTONIC);
+        CALL(fd, "abort-backup", NULL, 0, NULL);
+        ProtoMessage *m = status(fd);
+        EXPECT_STATE(m, be, "VSS_WS_FAILED_AT_FREEZE");
+        assert_int_equal(h_status_hr(m, be), -VSS_E_WRITERERROR_TIMEOUT);
+        proto_message_free(m);
+        CALL(fd, "session-end", NULL, 0, NULL);
+        assert_true(now_usec(CLOCK_MONOTONIC) - start < USEC_PER_SEC);
+        EXPECT_LOG("FE:prepare-snapshot BE:prepare-snapshot FE:freeze BE:freeze FE:abort FE:abort "
+                   "FE:backup-shutdown");
+
+        /* BE wakes up: it finds Abort (twice) and BackupShutdown waiting; its late answers change
+         * nothing. */
+        h_log_clear(&H);
+        be->stuck = false;
+        h_pump(&H, 200);
+        EXPECT_LOG("BE:abort BE:abort BE:backup-shutdown");
+        int ad = h_connect(&H);
+        assert_int_equal(h_hello(&H, ad, "admin"), 0);
+        m = h_call(&H, ad, "list-writers", NULL, 5000);
+        assert_non_null(m);
+        EXPECT_STATE(m, be, "VSS_WS_FAILED_AT_FREEZE");
+        assert_int_equal(h_status_hr(m, be), -VSS_E_WRITERERROR_TIMEOUT);
+        proto_message_free(m);
+        (void) close(ad);
+        (void) close(fd);
+}
+
 static void test_window_expires_while_frozen(void **state) {
         (void) state;
 
@@ -754,6 +805,7 @@ int main(void) {
                         cmocka_unit_test_setup_teardown(test_out_of_order, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_freeze_veto, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_freeze_hang, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_freeze_stuck, setup, teardown),
                         cmocka_unit_test_setup_teardown(
                                         test_window_expires_while_frozen, setup, teardown),
                         cmocka_unit_test_setup_teardown(

@@ -298,6 +298,9 @@ static void writer_handle(Harness *h, HWriter *w) {
                 break;
         case H_HANG:
                 break;
+        case H_STUCK:
+                w->stuck = true;
+                break;
         case H_DISCONNECT:
                 (void) close(w->fd);
                 w->fd = -1;
@@ -331,7 +334,8 @@ static bool loop_once(Harness *h, int fd, int ms) {
         }
 
         for (size_t i = 0; i < h->n_writers; i++)
-                p[n++] = (struct pollfd){.fd = h->writers[i].fd, .events = POLLIN};
+                p[n++] = (struct pollfd){.fd = h->writers[i].stuck ? -1 : h->writers[i].fd,
+                                         .events = POLLIN};
         for (size_t i = 0; i < h->n_clients; i++)
                 p[n++] =
                                 (struct pollfd){.fd = h->clients[i].get_fd(h->clients[i].userdata),

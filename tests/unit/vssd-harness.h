@@ -23,6 +23,8 @@ typedef enum HAction {
         H_HANG,       /* never reply */
         H_DISCONNECT, /* close the connection instead of replying */
         H_DELAY,      /* reply 0 after 'delay_ms' */
+        H_STUCK,      /* never reply, and read nothing more until 'stuck' is cleared: a writer
+                       * blocked in its callback, whose later events wait unread */
 } HAction;
 
 typedef struct HWriter {
@@ -41,6 +43,7 @@ typedef struct HWriter {
         json_t *wmd;
         json_t *(*bcd_reply)(struct HWriter *w, ProtoEvent event, const json_t *bcd, void *userdata);
         void *bcd_reply_userdata;
+        bool stuck; /* set by H_STUCK; a test clears it to let the writer go on */
         /* Delayed replies. */
         uint32_t delayed_id;
         ProtoEvent delayed_event;
