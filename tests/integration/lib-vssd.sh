@@ -45,9 +45,12 @@ start_vssd() {
     fail "vssd did not start"
 }
 
+# stop_vssd: SIGTERM; vssd must exit 0 (under ASan: without leaks).
 stop_vssd() {
+    local rc=0
     kill "$VSSD_PID" 2>/dev/null || true
-    wait "$VSSD_PID" 2>/dev/null || true
+    wait "$VSSD_PID" 2>/dev/null || rc=$?
+    [ "$rc" -eq 0 ] || fail "vssd exited with status $rc: $(tail -n 20 "$TESTDIR/vssd.log")"
 }
 
 # A class id of its own for every writer name: {CRC32-1111-4111-8111-111111111111}.
@@ -78,15 +81,47 @@ start_writer() {
     fail "writer $name did not register: $(cat "$TESTDIR/$name.err")"
 }
 
-# stop_writer NAME: SIGTERM, and waits for it.
+# stop_writer NAME: SIGTERM; the writer must exit 0.
 stop_writer() {
+    local rc=0
     kill "${WPID[$1]}" 2>/dev/null || true
-    wait "${WPID[$1]}" 2>/dev/null || true
+    wait "${WPID[$1]}" 2>/dev/null || rc=$?
+    unset "WPID[$1]"
+    [ "$rc" -eq 0 ] || fail "writer $1 exited with status $rc: $(tail -n 20 "$TESTDIR/$1.err")"
+}
+
+# reap_writer NAME: waits for a writer that died or was killed; its exit status is in $REAPED.
+reap_writer() {
+    REAPED=0
+    wait "${WPID[$1]}" 2>/dev/null || REAPED=$?
+    unset "WPID[$1]"
+}
+
+# finish: the end of a test: stops the writers still running and vssd, which must all exit 0,
+# and fails on any sanitizer report in their output.
+finish() {
+    local n
+    for n in "${!WPID[@]}"; do stop_writer "$n"; done
+    stop_vssd
+    if grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TESTDIR"/*.err \
+        "$TESTDIR"/vssd.log 2>/dev/null; then
+        fail "sanitizer reports (files above)"
+    fi
+    echo "ok: vssd and the writers stopped cleanly"
 }
 
 # events NAME: the events writer NAME received, in its order, on one line.
 events() {
     sed -n 's/^[^ ]* event \([a-z-]*\) .*/\1/p' "$TESTDIR/$1.log" | tr '\n' ' ' | sed 's/ $//'
+}
+
+# expect_events WHAT NAME REGEX: the events of writer NAME, as 'events' prints them, match the
+# extended regular expression REGEX as a whole.
+expect_events() {
+    local got
+    got=$(events "$2")
+    [[ "$got" =~ ^($3)$ ]] || fail "$1: $2 got '$got', which does not match '$3'"
+    echo "ok: $1"
 }
 
 # merged_events NAME...: "TIME NAME EVENT" for every event of those writers, merged by time.
@@ -169,9 +204,41 @@ a = sys.argv[3:]
 print(json.dumps(eval(sys.argv[2]), separators=(",", ":"), sort_keys=True))' "$@"
 }
 
-# bcd_component FILE INSTANCE_ID [FIELD]: the first component of that writer's entry in a saved
-# backup components document, or one field of it, as compact JSON.
-bcd_component() {
-    json_query "$1" '[w for w in d["writers"] if w["instance_id"] == a[0]][0]["components"][0]' \
-        "$2" | { if [ -n "${3:-}" ]; then json_query /dev/stdin 'd[a[0]]' "$3"; else cat; fi; }
+# bcd_field FILE INSTANCE_ID FIELD: one field of the first component of that writer's entry in
+# a saved backup components document, as compact JSON; INSTANCE_ID "-" for the document's own
+# fields. (The document is read once, into FILE.fields.)
+bcd_field() {
+    if [ ! -s "$1.fields" ]; then
+        python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+j = lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True)
+for k, v in d.items():
+    if k != "writers":
+        print("-", k, j(v))
+for w in d["writers"]:
+    for k, v in w["components"][0].items():
+        print(w["instance_id"], k, j(v))' "$1" >"$1.fields"
+    fi
+    grep -F -e "$2 $3 " "$1.fields" | cut -d" " -f3-
+}
+
+# step_line FILE STEP: the line vss-betest --json printed for STEP (the first one; a "timed"
+# prefix is skipped).
+step_line() {
+    grep -m1 -E "^([0-9]+ )?\{\"step\":\"$2\"" "$1" | sed 's/^[0-9]* //' ||
+        fail "vss-betest printed no step $2: $(cat "$1")"
+}
+
+# step_result FILE STEP: that step's result code.
+step_result() {
+    step_line "$1" "$2" | sed -n 's/^{"step":"[^"]*","result":\(-\{0,1\}[0-9]*\),.*/\1/p'
+}
+
+# step_writer FILE STEP NAME: "STATE FAILURE MESSAGE" of writer NAME after STEP, as vss-betest
+# --json printed it ("-" for none; NAME and MESSAGE without quotes or backslashes).
+step_writer() {
+    local v='\(null\|"[^"]*"\)'
+    step_line "$1" "$2" |
+        sed -n "s/.*\"writer_name\":\"$3\",\"state\":\"\([^\"]*\)\",\"state_code\":[0-9]*,\"failure\":$v,\"application_failure\":-\{0,1\}[0-9]*,\"message\":$v}.*/\1 \2 \3/p" |
+        sed 's/null/-/g; s/"//g'
 }

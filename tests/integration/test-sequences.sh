@@ -79,23 +79,23 @@ expect_between "PostSnapshot after the last Thaw" 0 5000000 \
 
 # ---- what the writers set is in the saved document
 full=$TESTDIR/full/bcd.json
-expect_eq "FrontA's stamp" '"front-stamp-1"' "$(bcd_component "$full" "${INSTANCE[FrontA]}" backup_stamp)"
+expect_eq "FrontA's stamp" '"front-stamp-1"' "$(bcd_field "$full" "${INSTANCE[FrontA]}" backup_stamp)"
 expect_eq "FrontA's backup metadata" '"front-backup-md"' \
-    "$(bcd_component "$full" "${INSTANCE[FrontA]}" backup_metadata)"
+    "$(bcd_field "$full" "${INSTANCE[FrontA]}" backup_metadata)"
 expect_eq "FrontA's partial file" \
     '[{"filename":"big.db","metadata":"front-partial-md","path":"/srv/front/db","ranges":"0:4096,8192:512"}]' \
-    "$(bcd_component "$full" "${INSTANCE[FrontA]}" partial_files)"
+    "$(bcd_field "$full" "${INSTANCE[FrontA]}" partial_files)"
 expect_eq "FrontA's differenced files" \
     '[{"filespec":"*.log","last_modify_lsn":null,"last_modify_time_ns":1700000000000000000,"path":"/srv/front/log","recursive":true}]' \
-    "$(bcd_component "$full" "${INSTANCE[FrontA]}" differenced_files)"
-expect_eq "Back's stamp" '"back-stamp-1"' "$(bcd_component "$full" "${INSTANCE[Back]}" backup_stamp)"
+    "$(bcd_field "$full" "${INSTANCE[FrontA]}" differenced_files)"
+expect_eq "Back's stamp" '"back-stamp-1"' "$(bcd_field "$full" "${INSTANCE[Back]}" backup_stamp)"
 for w in FrontB Sys Rm; do
-    expect_eq "$w set no stamp" 'null' "$(bcd_component "$full" "${INSTANCE[$w]}" backup_stamp)"
-    expect_eq "and no partial files" '[]' "$(bcd_component "$full" "${INSTANCE[$w]}" partial_files)"
+    expect_eq "$w set no stamp" 'null' "$(bcd_field "$full" "${INSTANCE[$w]}" backup_stamp)"
+    expect_eq "and no partial files" '[]' "$(bcd_field "$full" "${INSTANCE[$w]}" partial_files)"
 done
 expect_eq "the backup state in the document" \
     '{"backup_type":"VSS_BT_FULL","bootable_system_state":false,"partial_file_support":false,"select_components":true}' \
-    "$(json_query "$full" 'd["backup_state"]')"
+    "$(bcd_field "$full" - backup_state)"
 
 # ---- an incremental backup with the first one's stamps, options and partial file support
 for w in $WRITERS; do : >"$TESTDIR/$w.log"; done
@@ -125,11 +125,11 @@ for w in $WRITERS; do
 done
 incr=$TESTDIR/incr/bcd.json
 expect_eq "the incremental document keeps the previous stamp" '"front-stamp-1"' \
-    "$(bcd_component "$incr" "${INSTANCE[FrontA]}" previous_backup_stamp)"
-expect_eq "and the options" '"level=7"' "$(bcd_component "$incr" "${INSTANCE[FrontA]}" backup_options)"
+    "$(bcd_field "$incr" "${INSTANCE[FrontA]}" previous_backup_stamp)"
+expect_eq "and the options" '"level=7"' "$(bcd_field "$incr" "${INSTANCE[FrontA]}" backup_options)"
 expect_eq "and the backup state" \
     '{"backup_type":"VSS_BT_INCREMENTAL","bootable_system_state":false,"partial_file_support":true,"select_components":true}' \
-    "$(json_query "$incr" 'd["backup_state"]')"
+    "$(bcd_field "$incr" - backup_state)"
 line=$(grep ' component backup-complete ' "$TESTDIR/FrontA.log")
 expect_contains "BackupComplete showed FrontA the stamp it set" 'backup_stamp="front-stamp-1"' "$line"
 expect_contains "and that the backup succeeded" 'backup_succeeded=yes' "$line"
@@ -163,3 +163,4 @@ expect_contains "and gave back the restore metadata it set in PreRestore" \
     'restore_metadata="front-restore-md"' "$line"
 expect_contains "which it had not before" 'restore_metadata=- ' \
     "$(grep ' component pre-restore ' "$TESTDIR/FrontA.log")"
+finish
