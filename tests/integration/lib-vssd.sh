@@ -103,8 +103,8 @@ finish() {
     local n
     for n in "${!WPID[@]}"; do stop_writer "$n"; done
     stop_vssd
-    if grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TESTDIR"/*.err \
-        "$TESTDIR"/vssd.log 2>/dev/null; then
+    if find "$TESTDIR" -name '*.err' -o -name vssd.log | xargs -r \
+        grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:'; then
         fail "sanitizer reports (files above)"
     fi
     echo "ok: vssd and the writers stopped cleanly"
