@@ -235,6 +235,9 @@ void session_abort_all(Manager *m);
 void session_free_all(Manager *m);
 /* A writer disconnected: every session that lists it records the loss. */
 void session_writer_lost(Writer *w);
+/* True while the writer takes part in a session (from prepare-for-backup or pre-restore until
+ * the session ends): its state then belongs to that session. */
+bool session_writer_takes_part(const Writer *w);
 
 /* ---- Access (access.c) -------------------------------------------------------------------- */
 

@@ -1020,6 +1020,17 @@ void session_free_all(Manager *m) {
                 session_free(m->sessions);
 }
 
+bool session_writer_takes_part(const Writer *w) {
+        Session *s;
+
+        LIST_FOREACH(sessions, s, w->manager->sessions) {
+                const SessionWriter *sw = session_find_writer(s, w);
+                if (sw && sw->participant)
+                        return true;
+        }
+        return false;
+}
+
 void session_writer_lost(Writer *w) {
         Session *s;
 

@@ -195,6 +195,10 @@ void writer_event_finished(Writer *w, ProtoEvent event, int result, const Writer
 
         bool failed = result < 0 || (failure && failure->hr < 0);
 
+        if (event == PROTO_EVENT_IDENTIFY && session_writer_takes_part(w))
+                /* Identify comes at any time, from any requester, and must not change session
+                 * state (VSS-REFERENCE §1.3): the writer's state is its session's. */
+                return;
         if (event == PROTO_EVENT_ABORT) {
                 /* Abort ends the backup for the writer; a failed Abort keeps what we knew. */
                 if (!failed && w->state >= VSS_WS_STABLE &&

@@ -604,6 +604,17 @@ static void test_exclusive_and_identify_during_backup(void **state) {
         CALL(b, "pre-restore", h_writers_body(&H, &w, 1), -VSS_E_SNAPSHOT_SET_IN_PROGRESS, NULL);
 
         CALL(a, "do-snapshot-set", h_writers_body(&H, &w, 1), 0, NULL);
+
+        /* Identify by another requester leaves the state of the backup's writer alone. */
+        int c = requester();
+        CALL(c, "session-begin", json_pack("{s:s}", "kind", "backup"), 0, NULL);
+        CALL(c, "gather-metadata", NULL, 0, NULL);
+        ProtoMessage *m = status(a);
+        EXPECT_STATE(m, w, "VSS_WS_WAITING_FOR_BACKUP_COMPLETE");
+        proto_message_free(m);
+        CALL(c, "session-end", NULL, 0, NULL);
+        (void) close(c);
+
         CALL(a, "backup-complete", h_writers_body(&H, &w, 1), 0, NULL);
         CALL(a, "session-end", NULL, 0, NULL);
 
