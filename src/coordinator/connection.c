@@ -261,8 +261,18 @@ static void handle_message(Connection *c, const char *data, size_t size) {
 
         int r = proto_message_decode(data, size, &msg, &err);
         if (r < 0) {
-                log_notice("Closing %s: undecodable message: %s", c->peer_description, err);
-                c->state = CONNECTION_CLOSING;
+                /* docs/PROTOCOL.md §3.3: an invalid message with a usable id is answered; the
+                 * rest closes the connection. Before hello, it closes it anyway. */
+                uint32_t id = proto_message_peek_id(data, size);
+                if (id == 0 || c->state == CONNECTION_AWAITING_HELLO) {
+                        log_notice("Closing %s: undecodable message: %s", c->peer_description, err);
+                        if (id != 0)
+                                (void) connection_reply(c, id, -EBADMSG, err, NULL);
+                        c->state = CONNECTION_CLOSING;
+                        return;
+                }
+                log_debug("Refusing a message of %s: %s", c->peer_description, err);
+                (void) connection_reply(c, id, -EBADMSG, err, NULL);
                 return;
         }
 

@@ -645,6 +645,16 @@ int proto_message_decode(const void *data, size_t size, ProtoMessage **ret, char
         return 0;
 }
 
+uint32_t proto_message_peek_id(const void *data, size_t size) {
+        if (size == 0 || size > PROTO_FRAME_MAX)
+                return 0;
+        json_t *root = json_loadb(data, size, JSON_REJECT_DUPLICATES, NULL);
+        const json_t *id = json_object_get(root, "id"); /* NULL for a non-object */
+        json_int_t v = json_is_integer(id) ? json_integer_value(id) : 0;
+        json_decref(root);
+        return v >= 1 && v <= (json_int_t) UINT32_MAX ? (uint32_t) v : 0;
+}
+
 int proto_message_validate(
                 const ProtoMessage *m,
                 ProtoMessageType reply_to,

@@ -181,6 +181,9 @@ ProtoMessage *proto_message_new_reply(uint32_t id, int result, const char *error
  * the body: call proto_message_validate() next. -EBADMSG with a message for people on any
  * failure (you now own *reterr_message). */
 int proto_message_decode(const void *data, size_t size, ProtoMessage **ret, char **reterr_message);
+/* After proto_message_decode() failed: the "id" of the payload if it is one JSON object with a
+ * usable "id" (an integer in 1..2^32-1), so that the failure can be answered; 0 otherwise. */
+uint32_t proto_message_peek_id(const void *data, size_t size);
 
 /* Checks the whole body against the schema of the message's type (docs/PROTOCOL.md §4), or,
  * for a reply, against the schema of the reply to a request of type 'reply_to' (and of the

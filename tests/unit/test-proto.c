@@ -181,6 +181,19 @@ static void test_decode(void **state) {
         BAD("{\"type\":\"hello\",\"id\":\"1\"}", "id");
         BAD("{\"type\":\"hello\",\"id\":1} {}", "not JSON");
         BAD("{\"type\":\"hello\",\"id\":1,\"versions\":[1],\"role\":\"writer\",\"program\":\"\xff\"}", "not JSON");
+
+        /* The id of what decode refused, when it has a usable one. */
+#define PEEK(json) proto_message_peek_id(json, strlen(json))
+        assert_int_equal(PEEK("{\"type\":\"nope\",\"id\":7}"), 7);
+        assert_int_equal(PEEK("{\"id\":4294967295}"), 4294967295U);
+        assert_int_equal(PEEK("{\"type\":\"hello\",\"id\":0}"), 0);
+        assert_int_equal(PEEK("{\"type\":\"hello\",\"id\":4294967296}"), 0);
+        assert_int_equal(PEEK("{\"type\":\"hello\",\"id\":\"1\"}"), 0);
+        assert_int_equal(PEEK("{\"id\":1,\"id\":2}"), 0);
+        assert_int_equal(PEEK("[1]"), 0);
+        assert_int_equal(PEEK("not json"), 0);
+        assert_int_equal(proto_message_peek_id("", 0), 0);
+#undef PEEK
 }
 
 static void test_requests(void **state) {

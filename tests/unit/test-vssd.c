@@ -149,6 +149,19 @@ static void test_handshake(void **state) {
         CALL(fd, "hello", json_pack("{s:[i], s:s}", "versions", 1, "role", "requester"),
              -VSS_E_BAD_STATE, "already");
         CALL(fd, "gather-metadata", NULL, -VSS_E_BAD_STATE, "no session is running");
+        /* A message of no known type, with an id: answered, naming the field; still served. */
+        CALL(fd, "self-destruct", NULL, -EBADMSG, "type: missing or unknown message type");
+        CALL(fd, "session-begin", json_pack("{s:s}", "kind", "backup"), 0, NULL);
+        (void) close(fd);
+
+        /* The same before hello: answered, then closed. */
+        fd = h_connect(&H);
+        const char *unknown = "{\"type\":\"helo\",\"id\":4}";
+        assert_int_equal(proto_write_frame(fd, unknown, strlen(unknown), 1000), 0);
+        assert_int_equal(proto_read_frame(fd, &data, &n, 2000), 0);
+        assert_non_null(strstr(data, "unknown message type"));
+        free(data);
+        assert_int_equal(proto_read_frame(fd, &data, &n, 2000), -ECONNRESET);
         (void) close(fd);
 }
 
