@@ -63,12 +63,13 @@ static void pending_timeout(Manager *m, void *userdata) {
 }
 
 /* Sends the event; with 'timeout' 0 it is late from the start: no deadline, nobody waits. */
-static int send_event(Writer *w,
-                      ProtoEvent event,
-                      json_t *body,
-                      usec_t timeout,
-                      EventDoneFunc done,
-                      void *userdata) {
+static int
+send_event(Writer *w,
+           ProtoEvent event,
+           json_t *body,
+           usec_t timeout,
+           EventDoneFunc done,
+           void *userdata) {
         Manager *m = w->manager;
         int r;
 

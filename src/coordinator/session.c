@@ -647,8 +647,8 @@ static void snapshot_abort(Session *s) {
                 if (event_writer_is_stuck(sw->writer)) {
                         /* Still in the Freeze (or earlier event) it did not answer in time: it
                          * gets Abort to handle if it ever wakes, and nobody waits for that. */
-                        (void) event_post(sw->writer, PROTO_EVENT_ABORT,
-                                          event_body(s, false, NULL));
+                        (void) event_post(
+                                        sw->writer, PROTO_EVENT_ABORT, event_body(s, false, NULL));
                         continue;
                 }
                 int r = event_send(
