@@ -109,7 +109,10 @@ int connection_accept(Manager *m) {
         if (fd < 0) {
                 if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
                         return 0;
-                return log_error_errno(errno, "Failed to accept a connection: %m");
+                /* Out of descriptors or memory: the connection stays pending and epoll would
+                 * report it again at once, so wait a little before trying again. */
+                manager_pause_accept(m, -errno);
+                return 0;
         }
 
         Connection *c = calloc(1, sizeof *c);

@@ -258,6 +258,8 @@ struct Manager {
         Settings settings;
         bool stopping;
         Deadline stop_deadline;
+        Deadline accept_deadline; /* armed while accepting is paused (out of descriptors) */
+        usec_t accept_warned;     /* when that was last logged */
 
         LIST_HEAD(Connection, connections);
         unsigned n_connections;
@@ -276,3 +278,6 @@ struct Manager {
 extern char manager_tag_listen, manager_tag_timer, manager_tag_signal;
 
 int manager_update_epoll(Manager *m, Connection *c, bool want_out);
+/* Stops watching the listening socket for a while: accept() failed for want of descriptors or
+ * memory, and the pending connection would wake the loop again at once. */
+void manager_pause_accept(Manager *m, int error);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,6 +30,52 @@ int manager_update_epoll(Manager *m, Connection *c, bool want_out) {
                 return -errno;
         c->epollout = want_out;
         return 0;
+}
+
+/* How long accepting pauses after accept() failed, and how often that is logged. */
+#define ACCEPT_PAUSE_USEC         (100 * USEC_PER_MSEC)
+#define ACCEPT_WARN_INTERVAL_USEC (10 * USEC_PER_SEC)
+
+static void resume_accept(Manager *m, void *userdata) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &manager_tag_listen};
+
+        (void) userdata;
+        if (epoll_ctl(m->epoll_fd, EPOLL_CTL_MOD, m->listen_fd, &ev) < 0)
+                log_error_errno(errno, "Failed to watch the listening socket again: %m");
+}
+
+void manager_pause_accept(Manager *m, int error) {
+        struct epoll_event ev = {.events = 0, .data.ptr = &manager_tag_listen};
+        usec_t now = now_usec(CLOCK_MONOTONIC);
+
+        if (deadline_is_armed(&m->accept_deadline))
+                return;
+        if (m->accept_warned == 0 || now - m->accept_warned >= ACCEPT_WARN_INTERVAL_USEC) {
+                log_warning("Failed to accept a connection (%u open): %s; pausing for %llu ms.",
+                            m->n_connections, vss_strerror(error),
+                            (unsigned long long) (ACCEPT_PAUSE_USEC / USEC_PER_MSEC));
+                m->accept_warned = now;
+        }
+        if (epoll_ctl(m->epoll_fd, EPOLL_CTL_MOD, m->listen_fd, &ev) < 0 ||
+            deadline_arm(m, &m->accept_deadline, now + ACCEPT_PAUSE_USEC, resume_accept, NULL) < 0)
+                resume_accept(m, NULL); /* cannot pause: stay as we were */
+}
+
+/* Connections are descriptors: make room for CONNECTIONS_MAX of them (docs/PROTOCOL.md §3.4)
+ * and a few of our own, as far as the hard limit allows. */
+static void raise_file_limit(void) {
+        struct rlimit rl;
+        rlim_t want = CONNECTIONS_MAX + 64;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+                return;
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+                log_debug("Failed to raise the file descriptor limit: %s", vss_strerror(-errno));
+        if (rl.rlim_cur < want)
+                log_notice("At most %llu file descriptors: fewer than %u connections can be "
+                           "served.",
+                           (unsigned long long) rl.rlim_cur, CONNECTIONS_MAX);
 }
 
 static int watch(Manager *m, int fd, void *tag) {
@@ -131,6 +178,7 @@ int manager_new(const ManagerConfig *config, Manager **ret) {
                 return log_oom();
         m->epoll_fd = m->listen_fd = m->timer_fd = m->signal_fd = -EBADF;
         m->stop_deadline = (Deadline) DEADLINE_INIT;
+        m->accept_deadline = (Deadline) DEADLINE_INIT;
 
         m->requester_group = strdup(config->requester_group ? config->requester_group : "vss");
         m->registry_path = config->registry_path ? strdup(config->registry_path) : NULL;
@@ -140,6 +188,7 @@ int manager_new(const ManagerConfig *config, Manager **ret) {
         }
 
         settings_load(&m->settings, m->registry_path);
+        raise_file_limit();
 
         m->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         if (m->epoll_fd < 0) {
@@ -203,6 +252,7 @@ static void manager_stop(Manager *m) {
         m->stopping = true;
         log_info("Stopping: aborting running sessions so that no writer stays frozen.");
 
+        deadline_disarm(m, &m->accept_deadline);
         (void) epoll_ctl(m->epoll_fd, EPOLL_CTL_DEL, m->listen_fd, NULL);
         session_abort_all(m);
 
