@@ -59,12 +59,13 @@ class_of() {
 }
 
 # start_writer NAME ARGS...: a vss-test-writer named NAME (writer name and class id from the
-# name unless ARGS say otherwise) logging to $TESTDIR/NAME.log; returns once vssd registered it.
-# Its pid is ${WPID[NAME]}, its instance id ${INSTANCE[NAME]}.
+# name unless ARGS say otherwise) logging to $TESTDIR/NAME.log (emptied first); returns once vssd
+# registered it. Its pid is ${WPID[NAME]}, its instance id ${INSTANCE[NAME]}.
 start_writer() {
     local name=$1
     shift
     rm -f "$TESTDIR/$name.ready"
+    : >"$TESTDIR/$name.log"
     "$VSS_TEST_WRITER" --writer-name "$name" --class-id "$(class_of "$name")" \
         --log "$TESTDIR/$name.log" --ready-file "$TESTDIR/$name.ready" "$@" \
         2>>"$TESTDIR/$name.err" &
