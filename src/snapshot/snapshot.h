@@ -35,6 +35,7 @@ typedef struct SnapshotVolume {
         char *fs_type;     /* as /proc/self/mountinfo says: "btrfs", "xfs", "ext4", "tmpfs", … */
         char *source;      /* the mount source (device), for people */
         dev_t dev;         /* st_dev of the volume */
+        uint64_t mount_id; /* the mount's id (mountinfo's first field, statx's stx_mnt_id) */
         bool read_only;    /* mounted read-only */
 } SnapshotVolume;
 
@@ -50,6 +51,10 @@ typedef struct SnapshotRequest {
         vss_guid snapshot_id;
         vss_guid snapshot_set_id;
         const char *area; /* the provider's area for this volume (snapshot_provider_area()) */
+        /* The state directory the copy provider's area is in (NULL: VSS_STATE_DIR or
+         * $VSS_STATE_DIR): the reflink and copy providers never copy that area, nor any
+         * ".linvss-snapshots", into a snapshot, whichever provider's request it is. */
+        const char *state_dir;
 } SnapshotRequest;
 
 typedef struct SnapshotProvider {
