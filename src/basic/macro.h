@@ -16,6 +16,7 @@
 #define VSS_NODISCARD    __attribute__((warn_unused_result))
 #define VSS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define VSS_UNUSED       __attribute__((unused))
+#define VSS_FALLTHROUGH  __attribute__((fallthrough))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 

@@ -41,6 +41,7 @@ void connection_close(Connection *c) {
         }
         if (c->session)
                 session_connection_lost(c->session); /* clears c->session */
+        shadow_connection_lost(c);
         connection_free(c);
 }
 

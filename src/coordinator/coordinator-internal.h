@@ -11,12 +11,21 @@
 
 #include <vss/vss.h>
 
+#include "buffer.h"
 #include "coordinator.h"
 #include "list.h"
 #include "proto.h"
 #include "time-util.h"
 
+/* What an epoll entry's data.ptr points to, besides the manager's own tags: every such struct
+ * starts with its SourceKind. */
+typedef enum SourceKind {
+        SOURCE_CONNECTION,
+        SOURCE_JOB,
+} SourceKind;
+
 typedef struct Connection Connection;
+typedef struct Job Job;
 typedef struct Writer Writer;
 typedef struct Session Session;
 typedef struct PendingEvent PendingEvent;
@@ -60,6 +69,7 @@ void deadline_heap_done(Manager *m);
 
 typedef struct Settings {
         usec_t event_timeout[PROTO_EVENT_MAX]; /* per event; freeze uses the writer's window */
+        usec_t commit_timeout; /* the providers' commit of a snapshot set (CommitTimeout) */
 } Settings;
 
 void settings_defaults(Settings *s);
@@ -76,6 +86,7 @@ typedef enum ConnectionState {
 } ConnectionState;
 
 struct Connection {
+        SourceKind source; /* SOURCE_CONNECTION; first */
         Manager *manager;
         int fd;
         ConnectionState state;
@@ -91,6 +102,7 @@ struct Connection {
         Deadline hello_deadline;
         Writer *writer_entry; /* role writer, after register */
         Session *session;     /* role requester, while a session runs */
+        struct AdminRequest *admin_request; /* a request that waits for a job (shadow.c) */
         LIST_FIELDS(Connection, connections);
 };
 
@@ -110,6 +122,99 @@ void connection_process(Connection *c, uint32_t events);
 void connection_close_marked(Manager *m);
 /* Finishes the request the connection is busy with (for requests that complete later). */
 void connection_request_done(Connection *c);
+
+/* ---- Jobs (job.c): slow work in a child process ------------------------------------------ */
+
+/* Runs in the child: writes its results to 'out_fd' and returns the exit status. The child has
+ * no other descriptors than stdin/stdout/stderr and out_fd, and dies with vssd. */
+typedef int (*JobFunc)(int out_fd, void *userdata);
+
+/* Called once in the parent when the job ended: 'status' is the child's exit status, or -ETIMEDOUT
+ * when it was killed at its deadline, or -ECANCELED when job_kill() stopped it; 'output' is what
+ * it wrote (NUL-terminated, borrowed until the callback returns). */
+typedef void (*JobDoneFunc)(Manager *m, int status, const char *output, size_t size, void *userdata);
+
+struct Job {
+        SourceKind source; /* SOURCE_JOB; first */
+        Manager *manager;
+        pid_t pid;
+        int fd;
+        Buffer output;
+        Deadline deadline;
+        JobDoneFunc done;
+        void *userdata;
+        int status; /* set when finished */
+        bool finished;
+        LIST_FIELDS(Job, jobs);
+};
+
+/* Forks a child running func(out_fd, child_userdata). Its output is collected (at most 16 MiB;
+ * beyond, it is killed); after 'timeout' it is killed. Returns 0 with *ret (borrowed: the
+ * manager owns the job until done() has run), or a negative errno. */
+int job_start(Manager *m, JobFunc func, void *child_userdata, usec_t timeout, JobDoneFunc done,
+              void *userdata, Job **ret);
+/* Kills the job (SIGKILL); done() runs later with -ECANCELED. */
+void job_kill(Job *j);
+/* Forgets the callback: the job runs to its end, nobody is told. */
+void job_forget(Job *j);
+void job_process(Job *j, uint32_t events);
+/* Runs the callbacks of finished jobs and frees them; after every loop iteration. */
+void job_reap_finished(Manager *m);
+/* Kills every job and waits for it (the manager goes away). */
+void job_kill_all(Manager *m);
+
+/* ---- Shadow copies (shadow.c) ------------------------------------------------------------- */
+
+typedef struct Shadow Shadow;
+
+struct Shadow {
+        vss_guid id;
+        vss_guid set_id;
+        vss_guid session_id;
+        char *volume;
+        char *provider;
+        char *root;          /* snapshot_root_path(): what remove() takes */
+        char *snapshot_path; /* where the volume's files are read; NULL while being created */
+        char *exposed_path;  /* where it is bind-mounted, or NULL */
+        uint32_t context;
+        usec_t created_usec; /* CLOCK_REALTIME */
+        bool creating;       /* the commit is running: on disk it may be half-made */
+        bool removing;       /* a removal job is running */
+        LIST_FIELDS(Shadow, shadows);
+};
+
+/* Persistent: a context with VSS_VOLSNAP_ATTR_PERSISTENT or NO_AUTO_RELEASE survives its session
+ * and vssd restarts; everything else is released when its session ends. */
+bool shadow_is_persistent(const Shadow *s);
+
+/* Loads <state dir>/shadows.json at start: persistent shadows are kept; auto-release shadows
+ * (whose session died with the previous vssd) and half-made ones are removed. A missing file is
+ * an empty list; a corrupt one is moved aside with a warning, never deleted. */
+int shadow_store_load(Manager *m);
+/* Writes the list (atomically). Returns 0 or a negative errno (logged). */
+int shadow_store_save(Manager *m);
+
+Shadow *shadow_new(Manager *m, const vss_guid *id, const vss_guid *set_id, const vss_guid *session_id,
+                   const char *volume, const char *provider, const char *root, uint32_t context);
+Shadow *shadow_find(Manager *m, const vss_guid *id);
+/* Frees the record only; the snapshot stays on disk (the manager goes away). Returns NULL. */
+Shadow *shadow_forget(Manager *m, Shadow *s);
+/* The snapshot object of the protocol (docs/PROTOCOL.md). */
+json_t *shadow_to_json(const Shadow *s);
+
+typedef void (*ShadowRemovedFunc)(Manager *m, int result, void *userdata);
+/* Removes the shadows (their files, through their providers, in a job) and then their records;
+ * 'done' (may be NULL) is told the first failure or 0. Unexposes them first. The array is
+ * copied. */
+int shadow_remove(Manager *m, Shadow **shadows, size_t n, ShadowRemovedFunc done, void *userdata);
+/* Removes the auto-release shadows of a session (at its end). */
+void shadow_release_session(Manager *m, const vss_guid *session_id);
+
+/* Serves list-shadows, delete-shadows, expose-shadow and unexpose-shadow, which need no
+ * session. Returns true if 'msg' was one of them. */
+bool shadow_handle_request(Connection *c, const ProtoMessage *msg);
+/* The connection of a request waiting for a job goes away: the reply is dropped. */
+void shadow_connection_lost(Connection *c);
 
 /* ---- Writers (writer-table.c) ------------------------------------------------------------- */
 
@@ -266,6 +371,9 @@ struct Manager {
         LIST_HEAD(Writer, writers);
         unsigned n_writers;
         LIST_HEAD(Session, sessions);
+        LIST_HEAD(Job, jobs);
+        LIST_HEAD(Shadow, shadows);
+        char *state_dir;
         Session *claimed; /* the session that owns the coordinator (PROTOCOL.md §6.1) */
 
         Deadline **heap;

@@ -15,6 +15,7 @@ typedef struct Manager Manager;
 typedef struct ManagerConfig {
         const char *socket_path;   /* NULL: proto_socket_path() */
         const char *registry_path; /* NULL: the registry's default ($VSS_REGISTRY_PATH or system) */
+        const char *state_dir;     /* NULL: $VSS_STATE_DIR, or /var/lib/linvss (-Dstatedir) */
         int listen_fd;             /* >= 0: an already bound and listening socket (activation) */
         const char *requester_group; /* NULL: "vss" */
 } ManagerConfig;

@@ -153,6 +153,9 @@ Manager *manager_free(Manager *m) {
                 return NULL;
 
         session_free_all(m);
+        job_kill_all(m);
+        while (m->shadows)
+                shadow_forget(m, m->shadows);
         while (m->connections)
                 connection_close(m->connections);
         assert(!m->writers);
@@ -165,6 +168,7 @@ Manager *manager_free(Manager *m) {
                 (void) unlink(m->socket_path);
         free(m->socket_path);
         free(m->registry_path);
+        free(m->state_dir);
         free(m->requester_group);
         free(m);
         return NULL;
@@ -182,7 +186,9 @@ int manager_new(const ManagerConfig *config, Manager **ret) {
 
         m->requester_group = strdup(config->requester_group ? config->requester_group : "vss");
         m->registry_path = config->registry_path ? strdup(config->registry_path) : NULL;
-        if (!m->requester_group || (config->registry_path && !m->registry_path)) {
+        const char *state = config->state_dir ? config->state_dir : getenv("VSS_STATE_DIR");
+        m->state_dir = strdup(state && *state ? state : VSS_STATE_DIR);
+        if (!m->requester_group || (config->registry_path && !m->registry_path) || !m->state_dir) {
                 manager_free(m);
                 return log_oom();
         }
@@ -231,6 +237,10 @@ int manager_new(const ManagerConfig *config, Manager **ret) {
                 log_error_errno(r, "Failed to watch the daemon's descriptors: %m");
                 goto fail;
         }
+
+        r = shadow_store_load(m);
+        if (r < 0)
+                goto fail;
 
         *ret = m;
         return 0;
@@ -296,12 +306,15 @@ int manager_run(Manager *m) {
                                 (void) deadline_dispatch(m);
                         else if (tag == &manager_tag_signal)
                                 handle_signal(m);
+                        else if (*(SourceKind *) tag == SOURCE_JOB)
+                                job_process(tag, events[i].events);
                         else
                                 connection_process(tag, events[i].events);
                 }
                 /* After the batch: closing a connection frees it, and a later entry of this batch
                  * may belong to it. Closed connections' epoll entries are gone with their fd. */
                 connection_close_marked(m);
+                job_reap_finished(m);
         }
         return 0;
 }

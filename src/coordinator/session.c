@@ -28,6 +28,7 @@ typedef enum OperationKind {
 typedef enum SnapshotPhase {
         PHASE_PREPARE_SNAPSHOT,
         PHASE_FREEZE,
+        PHASE_COMMIT,
         PHASE_THAW,
         PHASE_POST_SNAPSHOT,
         PHASE_ABORTING,
@@ -52,6 +53,21 @@ static int level_group(VSS_APPLICATION_LEVEL level) {
 }
 
 typedef struct Session Session;
+
+/* A volume of the snapshot set, with the provider chosen for it and where its snapshot goes. */
+typedef struct SessionVolume {
+        SnapshotVolume volume;
+        const SnapshotProvider *provider;
+        vss_guid snapshot_id;
+        char *area;
+        char *root;
+} SessionVolume;
+
+static void session_volume_done(SessionVolume *v) {
+        snapshot_volume_done(&v->volume);
+        v->area = mfree(v->area);
+        v->root = mfree(v->root);
+}
 
 typedef struct SessionWriter {
         Session *session;
@@ -81,8 +97,9 @@ struct Session {
         bool lost;
 
         vss_guid snapshot_set_id;
-        char *volumes[SNAPSHOT_SET_VOLUMES_MAX];
+        SessionVolume volumes[SNAPSHOT_SET_VOLUMES_MAX];
         size_t n_volumes;
+        Job *commit_job;
 
         SessionWriter **writers;
         size_t n_writers;
@@ -127,6 +144,47 @@ static char *guid_str(const vss_guid *g, char *buf) {
         return vss_guid_to_string(g, buf);
 }
 
+/* {volume, snapshot_path?} for an event: the path is known once the set is committed. */
+static json_t *volume_json(Session *s, const SessionVolume *v) {
+        json_t *o = json_pack("{s:s}", "volume", v->volume.path);
+        const Shadow *sh = shadow_find(s->manager, &v->snapshot_id);
+        if (o && sh && sh->snapshot_path && !sh->creating &&
+            json_object_set_new(o, "snapshot_path", json_string(sh->snapshot_path)) < 0)
+                return json_decref_null(o);
+        return o;
+}
+
+/* The shadows of this session's snapshot set. */
+static size_t set_shadows(Session *s, Shadow **ret, size_t max) {
+        size_t n = 0;
+        for (size_t i = 0; i < s->n_volumes && n < max; i++) {
+                Shadow *sh = shadow_find(s->manager, &s->volumes[i].snapshot_id);
+                if (sh && !sh->removing)
+                        ret[n++] = sh;
+        }
+        return n;
+}
+
+/* Deletes whatever the set has on disk: after a failure, nothing half-made stays. */
+static void discard_set(Session *s) {
+        Shadow *list[SNAPSHOT_SET_VOLUMES_MAX];
+        size_t n = set_shadows(s, list, ELEMENTSOF(list));
+        if (n == 0)
+                return;
+        int r = shadow_remove(s->manager, list, n, NULL, NULL);
+        if (r < 0)
+                log_error_errno(r, "Failed to start removing the snapshots of a failed set: %m");
+}
+
+static void commit_cancel(Session *s) {
+        if (!s->commit_job)
+                return;
+        job_kill(s->commit_job);
+        job_forget(s->commit_job);
+        s->commit_job = NULL;
+        discard_set(s); /* idempotent removal takes care of a half-made snapshot */
+}
+
 /* ---- Bookkeeping -------------------------------------------------------------------------- */
 
 static void session_writer_free(Session *s, SessionWriter *sw) {
@@ -151,8 +209,9 @@ static void session_free(Session *s) {
         for (size_t i = 0; i < s->n_writers; i++)
                 session_writer_free(s, s->writers[i]);
         free(s->writers);
+        commit_cancel(s);
         for (size_t i = 0; i < s->n_volumes; i++)
-                free(s->volumes[i]);
+                session_volume_done(&s->volumes[i]);
         json_decref(s->op_extra);
         free(s->first_failure_text);
         free(s);
@@ -271,7 +330,7 @@ static json_t *event_body(Session *s, bool with_volumes, json_t *bcd) {
                 if (!a || json_object_set_new(o, "volumes", a) < 0)
                         goto fail;
                 for (size_t i = 0; i < s->n_volumes; i++)
-                        if (json_array_append_new(a, json_pack("{s:s}", "volume", s->volumes[i])) <
+                        if (json_array_append_new(a, volume_json(s, &s->volumes[i])) <
                             0)
                                 goto fail;
         }
@@ -636,6 +695,10 @@ static void snapshot_abort(Session *s) {
                     vss_status_to_string(s->first_failure) ?: "error",
                     s->first_failure_text ? s->first_failure_text : vss_strerror(s->first_failure));
 
+        /* Nothing of the set survives: a running commit is stopped, committed snapshots go. */
+        commit_cancel(s);
+        discard_set(s);
+
         s->phase = PHASE_ABORTING;
         s->op_event = PROTO_EVENT_ABORT;
         s->pending = 0; /* replies of the phase we leave are ignored from now on */
@@ -723,6 +786,161 @@ static bool thaw_next_level(Session *s) {
         return false;
 }
 
+/* ---- Commit: the providers make the snapshots, in a job, while the writers are frozen ------ */
+
+typedef struct CommitJob {
+        size_t n;
+        SnapshotRequest requests[SNAPSHOT_SET_VOLUMES_MAX];
+        const SnapshotProvider *providers[SNAPSHOT_SET_VOLUMES_MAX];
+        const char *roots[SNAPSHOT_SET_VOLUMES_MAX];
+} CommitJob;
+
+/* In the child: one JSON line per volume, {"index", "path"} or {"index", "code", "error"}; at
+ * the first failure, what was made is removed again and the child ends with 1. */
+static int commit_child(int out_fd, void *userdata) {
+        CommitJob *cj = userdata;
+
+        for (size_t i = 0; i < cj->n; i++) {
+                char *path = NULL, *err = NULL;
+                int r = cj->providers[i]->create(&cj->requests[i], &path, &err);
+                json_t *line = r >= 0 ? json_pack("{s:I, s:s}", "index", (json_int_t) i, "path", path)
+                                      : json_pack("{s:I, s:i, s:s}", "index", (json_int_t) i, "code", r,
+                                                  "error", err ? err : strerror(-r));
+                char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+                json_decref(line);
+                if (text)
+                        (void) dprintf(out_fd, "%s\n", text);
+                free(text);
+                free(path);
+                free(err);
+                if (r < 0 || !text) {
+                        for (size_t k = 0; k <= i; k++)
+                                (void) cj->providers[k]->remove(cj->roots[k], NULL);
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+static void snapshot_advance(Session *s);
+
+/* The code the requester hears for a provider's failure. */
+static int commit_code(int code) {
+        switch (code) {
+        case -ENOSPC:
+        case -EDQUOT:
+                return -VSS_E_INSUFFICIENT_STORAGE;
+        case -ENOENT:
+        case -ENOTDIR:
+                return -VSS_E_OBJECT_NOT_FOUND;
+        case -EOPNOTSUPP:
+                return -VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER;
+        default:
+                return -VSS_E_UNEXPECTED_PROVIDER_ERROR;
+        }
+}
+
+static void commit_done(Manager *m, int status, const char *output, size_t size, void *userdata) {
+        Session *s = userdata;
+        char g[VSS_GUID_STRING_MAX];
+
+        (void) size;
+        s->commit_job = NULL;
+
+        /* Read what each volume got. */
+        bool complete = status == 0;
+        const char *line = output;
+        while (*line) {
+                const char *end = strchr(line, '\n');
+                size_t len = end ? (size_t) (end - line) : strlen(line);
+                json_t *o = json_loadb(line, len, 0, NULL);
+                const json_t *index = json_object_get(o, "index");
+                size_t i = json_is_integer(index) ? (size_t) json_integer_value(index) : SIZE_MAX;
+                if (i < s->n_volumes) {
+                        SessionVolume *v = &s->volumes[i];
+                        Shadow *sh = shadow_find(m, &v->snapshot_id);
+                        const char *path = json_string_value(json_object_get(o, "path"));
+                        if (path && sh) {
+                                free(sh->snapshot_path);
+                                sh->snapshot_path = strdup(path);
+                                if (!sh->snapshot_path)
+                                        complete = false;
+                        } else if (!path) {
+                                int code = (int) json_integer_value(json_object_get(o, "code"));
+                                session_set_failure(s, commit_code(code), "provider '%s' failed to snapshot '%s': %s",
+                                                    v->provider->name, v->volume.path,
+                                                    json_string_value(json_object_get(o, "error")) ?: "?");
+                                complete = false;
+                        }
+                }
+                json_decref(o);
+                if (!end)
+                        break;
+                line = end + 1;
+        }
+
+        if (!complete) {
+                if (status == -ETIMEDOUT)
+                        session_set_failure(s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
+                                            "the snapshot providers did not finish in time");
+                else
+                        session_set_failure(s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
+                                            "the snapshot providers failed (status %d)", status);
+                discard_set(s);
+                if (s->phase == PHASE_COMMIT)
+                        snapshot_abort(s);
+                return;
+        }
+
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                Shadow *sh = shadow_find(m, &s->volumes[i].snapshot_id);
+                if (sh)
+                        sh->creating = false;
+        }
+        (void) shadow_store_save(m);
+        log_debug("Snapshot set %s committed: %zu volume(s).", guid_str(&s->snapshot_set_id, g), s->n_volumes);
+        if (s->phase == PHASE_COMMIT)
+                snapshot_advance(s);
+}
+
+/* Records the set's shadows as being created (a crash now leaves them to be cleaned up at the
+ * next start) and starts the providers. */
+static int commit_start(Session *s) {
+        Manager *m = s->manager;
+
+        CommitJob *cj = calloc(1, sizeof *cj);
+        if (!cj)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                SessionVolume *v = &s->volumes[i];
+                Shadow *sh = shadow_new(m, &v->snapshot_id, &s->snapshot_set_id, &s->id, v->volume.path,
+                                        v->provider->name, v->root, s->context);
+                if (!sh) {
+                        free(cj);
+                        return -ENOMEM;
+                }
+                sh->creating = true;
+                cj->requests[i] = (SnapshotRequest) {
+                        .volume = &v->volume,
+                        .snapshot_id = v->snapshot_id,
+                        .snapshot_set_id = s->snapshot_set_id,
+                        .area = v->area,
+                        .state_dir = m->state_dir,
+                };
+                cj->providers[i] = v->provider;
+                cj->roots[i] = v->root;
+                cj->n++;
+        }
+        int r = shadow_store_save(m);
+        if (r >= 0)
+                r = job_start(m, commit_child, cj, m->settings.commit_timeout, commit_done, s, &s->commit_job);
+        /* The child has its own copy of 'cj' (fork); the parent's is not needed any more. */
+        free(cj);
+        if (r < 0)
+                discard_set(s);
+        return r;
+}
+
 static void snapshot_finish(Session *s) {
         char g[VSS_GUID_STRING_MAX];
 
@@ -738,7 +956,13 @@ static void snapshot_finish(Session *s) {
 
         s->state = SESSION_SNAPSHOT_DONE;
         json_t *body = results_body(s, true);
-        if (body && json_object_set_new(body, "snapshots", json_array()) < 0)
+        json_t *snapshots = json_array();
+        for (size_t i = 0; snapshots && i < s->n_volumes; i++) {
+                Shadow *sh = shadow_find(s->manager, &s->volumes[i].snapshot_id);
+                if (sh && json_array_append_new(snapshots, shadow_to_json(sh)) < 0)
+                        snapshots = json_decref_null(snapshots);
+        }
+        if (body && (!snapshots || json_object_set_new(body, "snapshots", snapshots) < 0))
                 body = json_decref_null(body);
         log_debug("Snapshot set %s done.", guid_str(&s->snapshot_set_id, g));
         if (!body)
@@ -768,9 +992,24 @@ static void snapshot_advance(Session *s) {
                 if (freeze_next_level(s))
                         return;
         commit:
-                /* Every writer that can is frozen. The providers commit the set here; an empty
-                 * set, the only kind without providers, has nothing to commit. */
-                assert(s->n_volumes == 0);
+                /* Every writer that can is frozen: the providers commit the set now. */
+                if (s->n_volumes > 0) {
+                        int r = commit_start(s);
+                        if (r < 0) {
+                                session_set_failure(s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
+                                                    "failed to start the snapshot providers: %s", strerror(-r));
+                                snapshot_abort(s);
+                                return;
+                        }
+                        s->phase = PHASE_COMMIT;
+                        return; /* commit_done() goes on */
+                }
+                VSS_FALLTHROUGH;
+        case PHASE_COMMIT:
+                if (s->first_failure < 0) {
+                        snapshot_abort(s);
+                        return;
+                }
                 s->phase = PHASE_THAW;
                 s->op_event = PROTO_EVENT_THAW;
                 s->level = LEVEL_GROUPS;
@@ -966,6 +1205,9 @@ static void session_end_continue(Session *s) {
                         return;
         }
 
+        /* Auto-release shadow copies end with their session (VSS's Release). */
+        shadow_release_session(s->manager, &s->id);
+
         char g[VSS_GUID_STRING_MAX];
         log_debug("Session %s ended.", guid_str(&s->id, g));
         if (!s->lost)
@@ -988,7 +1230,7 @@ void session_connection_lost(Session *s) {
                 break;
         case OP_SNAPSHOT:
                 /* Frozen writers must not wait for a requester that will never come back. */
-                if (s->phase == PHASE_PREPARE_SNAPSHOT || s->phase == PHASE_FREEZE ||
+                if (s->phase == PHASE_PREPARE_SNAPSHOT || s->phase == PHASE_FREEZE || s->phase == PHASE_COMMIT ||
                     s->phase == PHASE_THAW) {
                         session_set_failure(s, -ECONNRESET, "the requester disconnected");
                         snapshot_abort(s);
@@ -1038,7 +1280,7 @@ void session_writer_lost(Writer *w) {
                 SessionWriter *sw = session_find_writer(s, w);
                 if (!sw || s->op != OP_SNAPSHOT)
                         continue;
-                if ((s->phase == PHASE_FREEZE || s->phase == PHASE_THAW) && sw->frozen &&
+                if ((s->phase == PHASE_FREEZE || s->phase == PHASE_COMMIT || s->phase == PHASE_THAW) && sw->frozen &&
                     !sw->thawed) {
                         writer_set_failure(
                                         w, VSS_WS_FAILED_AT_THAW, -VSS_E_WRITER_NOT_RESPONDING,
@@ -1174,16 +1416,15 @@ static void handle_start_snapshot_set(Session *s) {
 }
 
 static void handle_add_to_snapshot_set(Session *s, const ProtoMessage *msg) {
+        Manager *m = s->manager;
         const char *volume = json_string_value(json_object_get(msg->root, "volume"));
         const char *provider_name = json_string_value(json_object_get(msg->root, "provider"));
-        const SnapshotProvider *p = NULL;
-        struct stat st;
+        vss_autofree char *err = NULL;
+        char g[VSS_GUID_STRING_MAX];
 
         if (s->state != SESSION_SET_STARTED && s->state != SESSION_PREPARED) {
                 reply_request(s->connection, -VSS_E_BAD_STATE,
-                              "volumes are added after start-snapshot-set and before "
-                              "do-snapshot-set",
-                              NULL);
+                              "volumes are added after start-snapshot-set and before do-snapshot-set", NULL);
                 return;
         }
         if (s->n_volumes >= SNAPSHOT_SET_VOLUMES_MAX) {
@@ -1191,34 +1432,76 @@ static void handle_add_to_snapshot_set(Session *s, const ProtoMessage *msg) {
                               "a snapshot set holds at most 64 volumes", NULL);
                 return;
         }
-        if (volume[0] != '/' || stat(volume, &st) < 0 || !S_ISDIR(st.st_mode)) {
-                connection_request_done(s->connection);
-                (void) connection_replyf(
-                                s->connection, msg->id, -VSS_E_OBJECT_NOT_FOUND,
-                                "'%s' is not an absolute path of an existing directory", volume);
+
+        SessionVolume *v = &s->volumes[s->n_volumes];
+        *v = (SessionVolume) {};
+        int r = snapshot_volume_resolve(volume, &v->volume, &err);
+        if (r < 0) {
+                reply_request(s->connection, r == -ENOMEM ? r : -VSS_E_OBJECT_NOT_FOUND,
+                              err ? err : "not an existing directory given by its absolute path", NULL);
+                session_volume_done(v);
                 return;
         }
-        int r = snapshot_provider_choose(volume, provider_name, &p);
+        for (size_t i = 0; i < s->n_volumes; i++)
+                if (streq(s->volumes[i].volume.path, v->volume.path)) {
+                        connection_request_done(s->connection);
+                        (void) connection_replyf(s->connection, msg->id, -VSS_E_OBJECT_ALREADY_EXISTS,
+                                                 "'%s' is already in the snapshot set", v->volume.path);
+                        session_volume_done(v);
+                        return;
+                }
+
+        free(err);
+        err = NULL;
+        r = snapshot_provider_choose(&v->volume, provider_name, m->state_dir, &v->provider, &err);
         if (r < 0) {
                 connection_request_done(s->connection);
                 if (r == -VSS_E_PROVIDER_NOT_REGISTERED)
-                        (void) connection_replyf(
-                                        s->connection, msg->id, r,
-                                        "no snapshot provider is called '%s'", provider_name);
-                else if (r == -VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER)
-                        (void) connection_replyf(
-                                        s->connection, msg->id, r,
-                                        "provider '%s' cannot snapshot '%s'", provider_name,
-                                        volume);
+                        (void) connection_replyf(s->connection, msg->id, r, "no snapshot provider is called '%s'",
+                                                 provider_name);
                 else
-                        (void) connection_replyf(
-                                        s->connection, msg->id, r,
-                                        "no snapshot provider can snapshot '%s'", volume);
+                        (void) connection_replyf(s->connection, msg->id, r, "%s", err ? err : vss_strerror(r));
+                session_volume_done(v);
                 return;
         }
-        /* Reached only with a provider compiled in (none is yet). */
-        reply_request(s->connection, -VSS_E_VOLUME_NOT_SUPPORTED,
-                      "snapshot providers are not available", NULL);
+        r = vss_guid_generate(&v->snapshot_id);
+        if (r >= 0)
+                r = snapshot_provider_area(v->provider, &v->volume, m->state_dir, &v->area);
+        if (r >= 0)
+                r = snapshot_root_path(v->area, &v->snapshot_id, &v->root);
+        if (r < 0) {
+                reply_request(s->connection, r, vss_strerror(r), NULL);
+                session_volume_done(v);
+                return;
+        }
+        s->n_volumes++;
+        log_debug("Volume '%s' (%s on %s) joins snapshot set %s with provider '%s'.", v->volume.path,
+                  v->volume.fs_type, v->volume.mount_point, guid_str(&s->snapshot_set_id, g), v->provider->name);
+        reply_request(s->connection, 0, NULL,
+                      json_pack("{s:s, s:s}", "snapshot_id", guid_str(&v->snapshot_id, g), "provider",
+                                v->provider->name));
+}
+
+static void handle_snapshot_properties(Session *s, const ProtoMessage *msg) {
+        vss_guid id;
+
+        if (s->state != SESSION_SNAPSHOT_DONE && s->state != SESSION_COMPLETED) {
+                reply_request(s->connection, -VSS_E_BAD_STATE, "the snapshot set is not made yet", NULL);
+                return;
+        }
+        (void) vss_guid_from_string(json_string_value(json_object_get(msg->root, "snapshot_id")), &id);
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                if (!vss_guid_equal(&s->volumes[i].snapshot_id, &id))
+                        continue;
+                Shadow *sh = shadow_find(s->manager, &id);
+                if (!sh || sh->creating)
+                        break;
+                json_t *o = shadow_to_json(sh);
+                reply_request(s->connection, o ? 0 : -ENOMEM, o ? NULL : "out of memory",
+                              o ? json_pack("{s:o}", "snapshot", o) : NULL);
+                return;
+        }
+        reply_request(s->connection, -VSS_E_OBJECT_NOT_FOUND, "no such snapshot in this session's set", NULL);
 }
 
 static void handle_gather_status(Session *s) {
@@ -1282,6 +1565,12 @@ void session_handle_request(Connection *c, const ProtoMessage *msg) {
                 return;
         case PROTO_LIST_PROVIDERS:
                 handle_list_providers(c);
+                return;
+        case PROTO_LIST_SHADOWS:
+        case PROTO_DELETE_SHADOWS:
+        case PROTO_EXPOSE_SHADOW:
+        case PROTO_UNEXPOSE_SHADOW:
+                (void) shadow_handle_request(c, msg);
                 return;
         case PROTO_SESSION_BEGIN:
                 handle_session_begin(c, msg);
@@ -1378,11 +1667,7 @@ void session_handle_request(Connection *c, const ProtoMessage *msg) {
                 handle_gather_status(s);
                 return;
         case PROTO_SNAPSHOT_PROPERTIES:
-                reply_request(c,
-                              s->state == SESSION_SNAPSHOT_DONE || s->state == SESSION_COMPLETED
-                                              ? -VSS_E_OBJECT_NOT_FOUND
-                                              : -VSS_E_BAD_STATE,
-                              "no such snapshot in this session's set", NULL);
+                handle_snapshot_properties(s, msg);
                 return;
         case PROTO_SESSION_END:
                 s->end_step = 0;

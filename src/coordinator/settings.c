@@ -26,14 +26,21 @@ static const struct {
                 {"BackupShutdownTimeout", PROTO_EVENT_BACKUP_SHUTDOWN, 10000},
                 {"PreRestoreTimeout", PROTO_EVENT_PRE_RESTORE, 300000},
                 {"PostRestoreTimeout", PROTO_EVENT_POST_RESTORE, 600000},
+        /* Not an event: how long the providers may take to commit a snapshot set. */
+        {"CommitTimeout", PROTO_EVENT_INVALID, 3600000},
 };
+
+/* Where a setting of the table goes. */
+static usec_t *setting_slot(Settings *s, ProtoEvent event) {
+        return event == PROTO_EVENT_INVALID ? &s->commit_timeout : &s->event_timeout[event];
+}
 
 void settings_defaults(Settings *s) {
         for (size_t i = 0; i < PROTO_EVENT_MAX; i++)
                 s->event_timeout[i] =
                                 60 * USEC_PER_SEC; /* freeze: replaced by each writer's window */
         for (size_t i = 0; i < ELEMENTSOF(timeouts); i++)
-                s->event_timeout[timeouts[i].event] = timeouts[i].default_ms * USEC_PER_MSEC;
+                *setting_slot(s, timeouts[i].event) = timeouts[i].default_ms * USEC_PER_MSEC;
 }
 
 void settings_load(Settings *s, const char *registry_path) {
@@ -67,7 +74,7 @@ void settings_load(Settings *s, const char *registry_path) {
                                     SETTINGS_KEY, timeouts[i].value_name, TIMEOUT_MAX_MS);
                         continue;
                 }
-                s->event_timeout[timeouts[i].event] = (usec_t) ms * USEC_PER_MSEC;
+                *setting_slot(s, timeouts[i].event) = (usec_t) ms * USEC_PER_MSEC;
                 log_debug("%s = %u ms", timeouts[i].value_name, ms);
         }
 }

@@ -34,6 +34,10 @@ static const char *const message_type_table[PROTO_MESSAGE_TYPE_MAX] = {
                 [PROTO_SESSION_END] = "session-end",
                 [PROTO_LIST_WRITERS] = "list-writers",
                 [PROTO_LIST_PROVIDERS] = "list-providers",
+                [PROTO_LIST_SHADOWS] = "list-shadows",
+                [PROTO_DELETE_SHADOWS] = "delete-shadows",
+                [PROTO_EXPOSE_SHADOW] = "expose-shadow",
+                [PROTO_UNEXPOSE_SHADOW] = "unexpose-shadow",
 };
 
 static const char *const role_table[PROTO_ROLE_MAX] = {
@@ -105,6 +109,10 @@ bool proto_role_may_send(ProtoRole role, ProtoMessageType t) {
                 return false; /* only vssd sends events */
         case PROTO_LIST_WRITERS:
         case PROTO_LIST_PROVIDERS:
+        case PROTO_LIST_SHADOWS:
+        case PROTO_DELETE_SHADOWS:
+        case PROTO_EXPOSE_SHADOW:
+        case PROTO_UNEXPOSE_SHADOW:
                 return role == PROTO_ROLE_ADMIN || role == PROTO_ROLE_REQUESTER;
         case PROTO_SESSION_BEGIN:
         case PROTO_GATHER_METADATA:
@@ -346,9 +354,36 @@ static const FieldSpec snapshot_fields[] = {
                 INT_OPT("attributes", 0, UINT32_MAX_),
                 INT_OPT("created_usec", 0, INT64_MAX),
                 ENUM_OPT("state", parse_snapshot_state),
+                INT_OPT("context", INT32_MIN_, UINT32_MAX_),
+                OPT("persistent", FIELD_BOOL),
+                STR_OPT("exposed_path", 4096),
+                ENUM_OPT("consistency", parse_consistency),
+                OPT("session_id", FIELD_GUID),
                 END,
 };
 static const FieldSpec snapshot_item[] = {OBJ_REQ(NULL, snapshot_fields), END};
+static const FieldSpec list_shadows_fields[] = {
+                STR_OPT("volume", 4096),
+                OPT("snapshot_id", FIELD_GUID),
+                END,
+};
+static const FieldSpec shadows_reply[] = {
+                ARR_REQ("shadows", 0, 0, snapshot_item),
+                END,
+};
+static const FieldSpec delete_shadows_fields[] = {
+                STR_OPT("volume", 4096),
+                OPT("snapshot_id", FIELD_GUID),
+                OPT("oldest", FIELD_BOOL),
+                OPT("all", FIELD_BOOL),
+                END,
+};
+static const FieldSpec expose_shadow_fields[] = {
+                REQ("snapshot_id", FIELD_GUID),
+                STR_REQ("path", 1, 4096),
+                END,
+};
+static const FieldSpec unexpose_shadow_fields[] = {REQ("snapshot_id", FIELD_GUID), END};
 static const FieldSpec do_snapshot_set_reply[] = {
                 ARR_REQ("writers", 0, 0, writer_result_item),
                 ARR_OPT("snapshots", 64, snapshot_item),
@@ -417,6 +452,10 @@ static const MessageSchema schemas[PROTO_MESSAGE_TYPE_MAX] = {
                 [PROTO_SESSION_END] = {empty_fields, empty_fields},
                 [PROTO_LIST_WRITERS] = {empty_fields, gather_status_reply},
                 [PROTO_LIST_PROVIDERS] = {empty_fields, list_providers_reply},
+                [PROTO_LIST_SHADOWS] = {list_shadows_fields, shadows_reply},
+                [PROTO_DELETE_SHADOWS] = {delete_shadows_fields, shadows_reply},
+                [PROTO_EXPOSE_SHADOW] = {expose_shadow_fields, empty_fields},
+                [PROTO_UNEXPOSE_SHADOW] = {unexpose_shadow_fields, empty_fields},
 };
 
 /* Fields every message has, outside the schema of its body. */

@@ -111,6 +111,10 @@ typedef enum ProtoMessageType {
         /* admin → vssd */
         PROTO_LIST_WRITERS,
         PROTO_LIST_PROVIDERS,
+        PROTO_LIST_SHADOWS,
+        PROTO_DELETE_SHADOWS,
+        PROTO_EXPOSE_SHADOW,
+        PROTO_UNEXPOSE_SHADOW,
         PROTO_MESSAGE_TYPE_MAX,
         PROTO_MESSAGE_TYPE_INVALID = -EINVAL,
 } ProtoMessageType;

@@ -1066,53 +1066,5 @@ int reg_file_read(const char *path, size_t max, char **ret, size_t *ret_size) {
 }
 
 int reg_file_write_atomic(const char *path, const void *data, size_t size) {
-        char *tmp = NULL;
-        int r;
-
-        assert(path);
-        assert(data || size == 0);
-
-        /* The directory, to make the rename durable. */
-        const char *slash = strrchr(path, '/');
-        char *dir = !slash          ? strdup(".")
-                    : slash == path ? strdup("/")
-                                    : strndup(path, (size_t) (slash - path));
-        if (!dir)
-                return -ENOMEM;
-        if (asprintf(&tmp, "%s.tmp-XXXXXX", path) < 0) {
-                free(dir);
-                return -ENOMEM;
-        }
-
-        int fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0) {
-                r = -errno;
-                goto finish;
-        }
-
-        r = RET_NERRNO(fchmod(fd, 0644));
-        if (r >= 0)
-                r = write_all(fd, data, size);
-        if (r >= 0)
-                r = RET_NERRNO(fsync(fd));
-        (void) safe_close(fd);
-        if (r >= 0)
-                r = RET_NERRNO(rename(tmp, path));
-        if (r < 0) {
-                (void) unlink(tmp);
-                goto finish;
-        }
-
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0) {
-                r = -errno;
-                goto finish;
-        }
-        r = RET_NERRNO(fsync(dfd));
-        (void) safe_close(dfd);
-
-finish:
-        free(dir);
-        free(tmp);
-        return r;
+        return write_file_atomic(path, data, size, 0644);
 }
