@@ -15,6 +15,7 @@
 
 static const char *arg_socket = NULL;
 static const char *arg_registry = NULL;
+static const char *arg_state_dir = NULL;
 static const char *arg_group = NULL;
 static int arg_log_level = LOG_INFO;
 
@@ -30,6 +31,8 @@ static void help(void) {
                "  --socket PATH        listen on PATH (default: $VSS_SOCKET or %s)\n"
                "  --registry PATH      read settings and the writer access list from PATH\n"
                "                       (default: $VSS_REGISTRY_PATH or the system registry)\n"
+               "  --state-dir DIR      where the shadow copy list and copy snapshots live\n"
+               "                       (default: $VSS_STATE_DIR or " VSS_STATE_DIR ")\n"
                "  --requester-group G  the group whose members may run backups (default: vss)\n"
                "  --log-level LEVEL    err, warning, notice, info (default) or debug\n"
                "  -h, --help           show this help\n"
@@ -59,6 +62,7 @@ static int parse_argv(int argc, char **argv) {
         enum {
                 ARG_SOCKET = 0x100,
                 ARG_REGISTRY,
+                ARG_STATE_DIR,
                 ARG_GROUP,
                 ARG_LOG_LEVEL,
                 ARG_VERSION
@@ -66,6 +70,7 @@ static int parse_argv(int argc, char **argv) {
         static const struct option options[] = {
                         {"socket", required_argument, NULL, ARG_SOCKET},
                         {"registry", required_argument, NULL, ARG_REGISTRY},
+                        {"state-dir", required_argument, NULL, ARG_STATE_DIR},
                         {"requester-group", required_argument, NULL, ARG_GROUP},
                         {"log-level", required_argument, NULL, ARG_LOG_LEVEL},
                         {"help", no_argument, NULL, 'h'},
@@ -81,6 +86,11 @@ static int parse_argv(int argc, char **argv) {
                         break;
                 case ARG_REGISTRY:
                         arg_registry = optarg;
+                        break;
+                case ARG_STATE_DIR:
+                        if (optarg[0] != '/')
+                                return log_error_errno(EINVAL, "--state-dir: '%s' is not an absolute path.", optarg);
+                        arg_state_dir = optarg;
                         break;
                 case ARG_GROUP:
                         arg_group = optarg;
@@ -134,6 +144,7 @@ int main(int argc, char **argv) {
         ManagerConfig config = {
                         .socket_path = arg_socket,
                         .registry_path = arg_registry,
+                .state_dir = arg_state_dir,
                         .listen_fd = activation_fd(),
                         .requester_group = arg_group,
         };
