@@ -83,6 +83,9 @@ typedef struct SessionWriter {
         json_t *bcd_out;
         /* The snapshot sequence. */
         bool snapshot_prepared, frozen, thawed;
+        /* It vetoed PrepareForBackup: it takes no part in the snapshot nor in BackupComplete, but
+         * still gets Abort and BackupShutdown (docs/PROTOCOL.md §6). */
+        bool prepare_vetoed;
         usec_t freeze_sent;
         Deadline freeze_window;
 } SessionWriter;
@@ -546,8 +549,11 @@ static void writer_event_done(Writer *w, ProtoEvent event, const EventResult *re
         if (s->op != OP_WRITER_EVENT || event != s->op_event)
                 return; /* a late reply of an earlier operation */
         SessionWriter *sw = session_find_writer(s, w);
-        if (sw)
+        if (sw) {
                 record_result(sw, res);
+                if (event == PROTO_EVENT_PREPARE_BACKUP)
+                        sw->prepare_vetoed = res->result < 0;
+        }
         assert(s->pending > 0);
         if (--s->pending == 0)
                 writer_event_finish(s);
@@ -649,7 +655,7 @@ static void start_writer_event(
         bool with_bcd = event != PROTO_EVENT_ABORT;
         for (size_t i = 0; i < s->n_writers; i++) {
                 SessionWriter *sw = s->writers[i];
-                if (!sw->participant)
+                if (!sw->participant || (event == PROTO_EVENT_BACKUP_COMPLETE && sw->prepare_vetoed))
                         continue;
                 if (list) {
                         /* Only the writers this request lists. */
@@ -1142,9 +1148,9 @@ static void handle_do_snapshot_set(Session *s, const ProtoMessage *msg) {
         s->freeze_started = s->thaw_finished = 0;
         for (size_t i = 0; i < s->n_writers; i++) {
                 SessionWriter *sw = s->writers[i];
-                if (!sw->participant)
-                        continue;
                 sw->snapshot_prepared = sw->frozen = sw->thawed = false;
+                if (!sw->participant || sw->prepare_vetoed)
+                        continue;
                 (void) send_one(s, sw, PROTO_EVENT_PREPARE_SNAPSHOT, event_body(s, true, NULL),
                                 m->settings.event_timeout[PROTO_EVENT_PREPARE_SNAPSHOT],
                                 snapshot_event_done);

@@ -527,6 +527,34 @@ static void test_prepare_backup_veto(void **state) {
         (void) close(fd);
 }
 
+static void test_prepare_veto_then_continue(void **state) {
+        (void) state;
+
+        HWriter *a = h_writer(&H, "A", CLASS_A, NULL, "VSS_APP_FRONT_END", 60000);
+        HWriter *b = h_writer(&H, "B", CLASS_B, NULL, "VSS_APP_BACK_END", 60000);
+        HWriter *all[] = {a, b};
+        a->action[PROTO_EVENT_PREPARE_BACKUP] = H_VETO;
+        a->code[PROTO_EVENT_PREPARE_BACKUP] = -VSS_E_WRITERERROR_NONRETRYABLE;
+
+        /* The requester carries on after A's veto: A takes no part in the snapshot nor in
+         * BackupComplete, and its failure stays visible; it still gets BackupShutdown. */
+        int fd = requester();
+        begin_backup(fd);
+        CALL(fd, "prepare-for-backup", h_writers_body(&H, all, 2), 0, NULL);
+        h_log_clear(&H);
+        CALL(fd, "do-snapshot-set", h_writers_body(&H, all, 2), 0, NULL);
+        EXPECT_LOG("B:prepare-snapshot B:freeze B:thaw B:post-snapshot");
+        CALL(fd, "backup-complete", h_writers_body(&H, all, 2), 0, NULL);
+        ProtoMessage *m = status(fd);
+        EXPECT_STATE(m, a, "VSS_WS_FAILED_AT_PREPARE_BACKUP");
+        EXPECT_STATE(m, b, "VSS_WS_STABLE");
+        proto_message_free(m);
+        h_log_clear(&H);
+        CALL(fd, "session-end", NULL, 0, NULL);
+        EXPECT_LOG("A:backup-shutdown B:backup-shutdown");
+        (void) close(fd);
+}
+
 static void test_writer_lost_while_frozen(void **state) {
         (void) state;
 
@@ -835,6 +863,7 @@ int main(void) {
                         cmocka_unit_test_setup_teardown(
                                         test_failures_that_do_not_abort, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_prepare_backup_veto, setup, teardown),
+                        cmocka_unit_test_setup_teardown(test_prepare_veto_then_continue, setup, teardown),
                         cmocka_unit_test_setup_teardown(
                                         test_writer_lost_while_frozen, setup, teardown),
                         cmocka_unit_test_setup_teardown(
