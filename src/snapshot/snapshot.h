@@ -98,7 +98,11 @@ int snapshot_root_path(const char *area, const vss_guid *id, char **ret);
  * directory ".linvss-snapshots" at the root of the volume's mount (snapshots must be on the same
  * filesystem), for copy "<state_dir>/snapshots". 'state_dir' NULL means VSS_STATE_DIR or
  * $VSS_STATE_DIR. You now own *ret. */
-int snapshot_provider_area(const SnapshotProvider *p, const SnapshotVolume *v, const char *state_dir, char **ret);
+int snapshot_provider_area(
+                const SnapshotProvider *p,
+                const SnapshotVolume *v,
+                const char *state_dir,
+                char **ret);
 
 /* Picks the provider for a volume: the named one (which must support it: else
  * -VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER; an unknown name is -VSS_E_PROVIDER_NOT_REGISTERED), or
