@@ -10,6 +10,8 @@ packages=(
     # tests and checks
     libcmocka-dev clang clang-tidy clang-format libclang-rt-14-dev cppcheck python3 sqlite3
     util-linux binutils
+    # the snapshot providers' tests and benchmark make these filesystems on loop devices
+    btrfs-progs xfsprogs e2fsprogs
 )
 
 missing=()
