@@ -810,7 +810,14 @@ static void test_vssadmin(void **state) {
                         BUILD_ROOT "/src/cli/vssadmin --socket %s list providers --json", H.socket);
         out = run(cmd);
         assert_non_null(out);
-        assert_string_equal(out, "[]\n");
+        j = json_loads(out, 0, NULL);
+        assert_non_null(j);
+        assert_int_equal(json_array_size(j), 3);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "name")), "btrfs");
+        assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "name")), "reflink");
+        assert_string_equal(json_string_value(json_object_get(json_array_get(j, 2), "name")), "copy");
+        assert_string_equal(json_string_value(json_object_get(json_array_get(j, 2), "consistency")), "writer-consistent");
+        json_decref(j);
 
         (void) snprintf(cmd, sizeof cmd,
                         BUILD_ROOT "/src/cli/vssadmin --socket %s/none list writers 2>&1", H.dir);
