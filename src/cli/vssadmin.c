@@ -292,6 +292,7 @@ static int verb_list_shadows(int argc, char **argv) {
 
 /* Runs COMMAND with the shadow copies' paths in the environment; returns its exit status. */
 static int run_command(char **command, char **paths, size_t n) {
+        (void) fflush(stdout); /* what we printed comes before what the command prints */
         pid_t pid = fork();
         if (pid < 0)
                 return log_error_errno(errno, "Failed to start '%s': %m", command[0]);
