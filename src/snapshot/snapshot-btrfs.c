@@ -158,6 +158,7 @@ static int btrfs_create(const SnapshotRequest *req, char **ret_path, char **rete
         r = subvolume_root(v, fd, &subvol_fd, &rel, reterr_message);
         if (r < 0)
                 return r;
+        assert(rel);
         vss_autoclose int area_fd =
                         snapshot_area_open(req->area, true, false, v->mount_id, reterr_message);
         if (area_fd < 0)

@@ -44,6 +44,7 @@ int snapshot_tree_create(
         const SnapshotVolume *v = req->volume;
         vss_autofree char *root = NULL;
         vss_autofree char *copy_area = NULL;
+        vss_autofree char *why = NULL;
         TreeCloneStats stats = {};
         struct statx sx;
 
@@ -114,9 +115,7 @@ int snapshot_tree_create(
         *ret_path = TAKE_PTR(root);
         return 0;
 
-undo:
-        root_fd = safe_close(root_fd);
-        vss_autofree char *why = NULL;
+undo: /* (removing a directory that is open is fine) */
         if (tree_remove(area_fd, name, root, &why) < 0) {
                 /* Say so: the caller must know something is left. */
                 vss_autofree char *first = reterr_message ? TAKE_PTR(*reterr_message) : NULL;

@@ -16,7 +16,7 @@
 #include "snapshot.h"
 
 /* mountinfo is a few hundred bytes per mount; a container host can have tens of thousands. */
-#define MOUNTINFO_SIZE_MAX (64U * 1024U * 1024U)
+#define MOUNTINFO_SIZE_MAX ((size_t) 64 * 1024 * 1024)
 
 void snapshot_volume_done(SnapshotVolume *v) {
         if (!v)
@@ -113,7 +113,7 @@ int snapshot_volume_resolve(const char *path, SnapshotVolume *ret, char **reterr
         log_debug("Volume '%s' is on %s '%s' mounted at '%s' (mount %" PRIu64 "%s).", v.path,
                   v.fs_type, v.source, v.mount_point, v.mount_id, v.read_only ? ", read-only" : "");
         *ret = v;
-        v = (SnapshotVolume){};
+        v.path = v.mount_point = v.fs_type = v.source = NULL; /* *ret's now */
         return 0;
 }
 

@@ -18,7 +18,7 @@
 #include "macro.h"
 #include "snapshot-internal.h"
 
-#define COPY_BUFFER_SIZE  (256U * 1024U)
+#define COPY_BUFFER_SIZE  ((size_t) 256 * 1024)
 #define XATTR_LIST_STACK  4096U
 #define XATTR_VALUE_STACK 4096U
 
@@ -498,7 +498,7 @@ clone_symlink(Clone *c, int src_dir, int dst_dir, const char *name, const struct
                         target[k] = '\0';
                         break;
                 }
-                if (size > 1024 * 1024)
+                if (size > (size_t) 1024 * 1024)
                         return fail(c, -ENAMETOOLONG, "read the symbolic link");
                 size *= 2;
         }

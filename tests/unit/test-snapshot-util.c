@@ -623,7 +623,8 @@ static int manifest_walk(Manifest *m, const char *path, const char *rel, bool to
                 names[n++] = strdup(de->d_name);
         }
         (void) closedir(d);
-        qsort(names, n, sizeof *names, compare_strings);
+        if (n > 0)
+                qsort(names, n, sizeof *names, compare_strings);
         r = 0;
         for (size_t i = 0; i < n; i++) {
                 char *child = NULL, *child_rel = NULL;
