@@ -452,23 +452,15 @@ static int open_source(int dir_fd, const char *name, int flags) {
         return fd;
 }
 
-static int clone_regular(Clone *c, int src_dir, int dst_dir, const char *name, struct statx *sx) {
-        vss_autoclose int src = open_source(src_dir, name, 0);
-        if (src < 0)
-                return errno == ENOENT ? 0 : fail(c, -errno, "open");
-        int r = snapshot_statx(src, "", sx);
-        if (r < 0)
-                return fail(c, r, "stat");
-        if (!S_ISREG(sx->stx_mode))
-                return fail(c, -EAGAIN, "copy (it changed type while being copied)");
-
+/* Copies the regular file open as 'src' (whose statx is *sx) as 'name' in 'dst_dir'. */
+static int clone_regular(Clone *c, int src, int dst_dir, const char *name, const struct statx *sx) {
         vss_autoclose int dst = openat(
                         dst_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (dst < 0)
                 return fail(c, -errno, "create the copy of");
 
-        r = c->mode == TREE_CLONE_REFLINK ? clone_data(c, src, dst, sx)
-                                          : copy_data(c, src, dst, sx);
+        int r = c->mode == TREE_CLONE_REFLINK ? clone_data(c, src, dst, sx)
+                                              : copy_data(c, src, dst, sx);
         if (r < 0)
                 return r;
         r = copy_attributes(c, src, dst, false, sx);
@@ -479,6 +471,24 @@ static int clone_regular(Clone *c, int src_dir, int dst_dir, const char *name, s
                 return fail(c, -errno, "write the copy of");
         c->stats.files++;
         return remember_link(c, sx);
+}
+
+/* Opens a regular file of the source and looks at it through the fd: 1 when it is one (*ret_fd
+ * and *sx set), 0 when it vanished or is something else now, < 0 on failure. */
+static int open_regular(Clone *c, int src_dir, const char *name, int *ret_fd, struct statx *sx) {
+        vss_autoclose int fd = open_source(src_dir, name, 0);
+        if (fd < 0)
+                /* Gone, or a symbolic link (ELOOP) or a device without a driver now. */
+                return errno == ENOENT || errno == ELOOP || errno == ENXIO || errno == ENODEV
+                                       ? 0
+                                       : fail(c, -errno, "open");
+        int r = snapshot_statx(fd, "", sx);
+        if (r < 0)
+                return fail(c, r, "stat");
+        if (!S_ISREG(sx->stx_mode))
+                return 0;
+        *ret_fd = TAKE_FD(fd);
+        return 1;
 }
 
 static int
@@ -593,15 +603,28 @@ static int clone_directory(Clone *c, Frame *parent, const char *name, Frame *ret
 
 /* One entry of the directory 'f': 0 when done (copied or left out), 1 when it is a directory
  * to descend into (then *child is its frame), < 0 on failure. */
-static int clone_entry(Clone *c, Frame *f, const char *name, size_t depth, Frame *child) {
+static int clone_entry(Clone *c, Frame *f, const struct dirent *de, size_t depth, Frame *child) {
+        const char *name = de->d_name;
         int src_dir = dirfd(f->src);
+        vss_autoclose int src = -EBADF;
         struct statx sx;
+        int r;
 
-        int r = snapshot_statx(src_dir, name, &sx);
-        if (r == -ENOENT)
-                return 0; /* gone since it was listed */
-        if (r < 0)
-                return fail(c, r, "stat");
+        /* Most entries are regular files: those are opened first and looked at through the fd,
+         * which saves a stat by name. Anything else, or a file that is no longer one, is looked
+         * at by name (without triggering an automount). */
+        if (de->d_type == DT_REG) {
+                r = open_regular(c, src_dir, name, &src, &sx);
+                if (r < 0)
+                        return r;
+        }
+        if (src < 0) {
+                r = snapshot_statx(src_dir, name, &sx);
+                if (r == -ENOENT)
+                        return 0; /* gone since it was listed */
+                if (r < 0)
+                        return fail(c, r, "stat");
+        }
 
         if (S_ISDIR(sx.stx_mode) && (streq(name, SNAPSHOT_AREA_NAME) || is_excluded(c, &sx))) {
                 log_debug("Leaving out '%s', a snapshot area.", c->path.data);
@@ -635,7 +658,14 @@ static int clone_entry(Clone *c, Frame *f, const char *name, size_t depth, Frame
                 }
                 return clone_directory(c, f, name, child);
         case S_IFREG:
-                return clone_regular(c, src_dir, f->dst_fd, name, &sx);
+                if (src < 0) {
+                        r = open_regular(c, src_dir, name, &src, &sx);
+                        if (r < 0)
+                                return r;
+                        if (r == 0)
+                                return fail(c, -EAGAIN, "copy (it changed while being copied)");
+                }
+                return clone_regular(c, src, f->dst_fd, name, &sx);
         case S_IFLNK:
         case S_IFCHR:
         case S_IFBLK:
@@ -741,7 +771,7 @@ int tree_clone(int src_fd,
                         r = fail(&c, r, "copy");
                         goto finish;
                 }
-                r = clone_entry(&c, f, de->d_name, depth, &stack[depth + 1]);
+                r = clone_entry(&c, f, de, depth, &stack[depth + 1]);
                 if (r < 0)
                         goto finish;
                 if (r > 0)

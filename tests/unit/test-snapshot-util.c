@@ -274,7 +274,7 @@ int tsu_populate(const char *dir, bool big_xattrs) {
         if (r < 0)
                 return r;
 
-        /* 3 MiB of data, and a 64 MiB file that is mostly holes. */
+        /* 3 MiB of data, and a 32 MiB file that is mostly holes. */
         size_t big = 3 * 1024 * 1024;
         uint8_t *buf = malloc(big);
         if (!buf)
@@ -289,7 +289,7 @@ int tsu_populate(const char *dir, bool big_xattrs) {
         if (fd < 0 || pwrite(fd, buf, 8192, 1024 * 1024) != 8192 ||
             pwrite(fd, buf + 8192, 4096, 10 * 1024 * 1024) != 4096 ||
             pwrite(fd, "tail", 4, 20 * 1024 * 1024 + 5) != 4 ||
-            ftruncate(fd, 64 * 1024 * 1024) < 0) {
+            ftruncate(fd, 32 * 1024 * 1024) < 0) {
                 r = -errno;
                 free(buf);
                 if (fd >= 0)
@@ -519,7 +519,15 @@ static int manifest_data(Manifest *m, const char *path, const struct stat *st) {
                 }
                 if (k == 0)
                         break;
-                for (ssize_t i = 0; i < k; i++) {
+                /* 8 bytes at a time, the tail byte by byte: fast enough in sanitizer builds. */
+                ssize_t i = 0;
+                for (; i + 8 <= k; i += 8) {
+                        uint64_t w;
+                        memcpy(&w, buf + i, sizeof w);
+                        hash ^= w;
+                        hash *= 0x100000001b3ULL;
+                }
+                for (; i < k; i++) {
                         hash ^= (uint8_t) buf[i];
                         hash *= 0x100000001b3ULL;
                 }

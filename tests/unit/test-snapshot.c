@@ -480,7 +480,7 @@ check_tree_snapshot(const SnapshotProvider *p, const char *vol, bool big_xattrs,
 
         if (same_fs) /* the blocks are the volume's */
                 assert_int_equal(tsu_all_extents_shared(pathf("%s/big.bin", path)), 1);
-        else /* the holes are holes: 64 MiB in at most 1 MiB */
+        else /* the holes are holes: 32 MiB in at most 1 MiB */
                 assert_true(tsu_allocated(pathf("%s/sparse", path)) <= 1024 * 1024);
 
         modify(vol);
