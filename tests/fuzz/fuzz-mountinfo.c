@@ -91,6 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (r == 0) {
                         if (!mountinfo_path_contains(m.mount_point, paths[k]))
                                 abort();
+                }
+                /* (mount id 0 means "unknown" to mountinfo_find()) */
+                if (r == 0 && m.mount_id != 0) {
                         MountInfo by_id = MOUNTINFO_INIT;
                         r = mountinfo_find(text, size, paths[k], m.mount_id, 0, &by_id);
                         if (r == 0 && by_id.mount_id != m.mount_id)
