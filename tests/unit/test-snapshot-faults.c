@@ -248,12 +248,8 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
-        char dir[PATH_MAX];
         (void) state;
-        if (have_xfs) {
-                (void) snprintf(dir, sizeof dir, "%s/xfs", tmp);
-                (void) umount2(dir, MNT_DETACH);
-        }
+        (void) tsu_umount_below(tmp);
         (void) tsu_rm_rf(tmp);
         return 0;
 }

@@ -25,6 +25,7 @@
 
 #include "buffer.h"
 #include "macro.h"
+#include "mountinfo.h"
 
 #define CHECK(expr)                                                                          \
         do {                                                                                 \
@@ -153,7 +154,36 @@ int tsu_mount_image(
                 (void) fprintf(stderr, "mount %s (%s) on %s: %s\n", dev, fs_type, dir,
                                strerror(-r));
         (void) close(loop); /* the mount holds it now; it goes with the mount */
+        /* The loop device holds the image: unnamed, its space goes with the device, even if the
+         * test crashes. */
+        (void) unlink(image);
         return r;
+}
+
+int tsu_umount_below(const char *dir) {
+        char *mounts[256];
+        size_t n = 0;
+        char line[8192];
+
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return -errno;
+        while (n < ELEMENTSOF(mounts) && fgets(line, sizeof line, f)) {
+                MountInfo m = MOUNTINFO_INIT;
+                size_t k = strcspn(line, "\n");
+                if (mountinfo_parse_line(line, k, &m) == 0 &&
+                    mountinfo_path_contains(dir, m.mount_point))
+                        mounts[n++] = TAKE_PTR(m.mount_point);
+                mountinfo_done(&m);
+        }
+        (void) fclose(f);
+        /* Children are listed after their parents: the last first. */
+        while (n > 0) {
+                char *p = mounts[--n];
+                (void) umount2(p, MNT_DETACH);
+                free(p);
+        }
+        return 0;
 }
 
 int tsu_write_file(const char *path, const void *data, size_t size, mode_t mode) {

@@ -28,6 +28,9 @@ int tsu_mount_image(
                 unsigned long flags,
                 const char *options);
 
+/* Unmounts (lazily) every mount at or below 'dir', the innermost first. 0 or -errno. */
+int tsu_umount_below(const char *dir);
+
 /* Runs a program (argv, NULL-terminated) with its output discarded. Its exit status, or -errno. */
 int tsu_run(const char *const *argv);
 

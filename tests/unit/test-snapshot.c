@@ -54,9 +54,9 @@ static char *pathf(const char *format, ...) {
 
 /* ---- Setup ------------------------------------------------------------------------------- */
 
-static int group_setup(void **state_) {
-        (void) state_;
+static int group_teardown(void **state_);
 
+static int group_setup_real(void) {
         if (tsu_private_mounts() < 0)
                 return -1;
         (void) snprintf(tmp, sizeof tmp, "/tmp/test-snapshot-XXXXXX");
@@ -91,15 +91,22 @@ static int group_setup(void **state_) {
         return 0;
 }
 
+static int group_setup(void **state_) {
+        if (group_setup_real() < 0) {
+                (void) group_teardown(state_); /* cmocka does not, after a failed setup */
+                return -1;
+        }
+        return 0;
+}
+
 static int group_teardown(void **state_) {
         (void) state_;
-        /* The namespace takes the mounts with it anyway; be tidy while it lives. */
-        const char *mounts[] = {state_fs, mnt_ext4, mnt_xfs_plain, mnt_xfs, mnt_btrfs};
-        for (size_t i = 0; i < ELEMENTSOF(mounts); i++)
-                if (mounts[i][0])
-                        (void) umount2(mounts[i], MNT_DETACH);
-        if (tmp[0])
+        /* The namespace takes the mounts with it anyway; be tidy while it lives, also after a
+         * test failed with things still mounted. */
+        if (tmp[0]) {
+                (void) tsu_umount_below(tmp);
                 (void) tsu_rm_rf(tmp);
+        }
         for (size_t i = 0; i < n_paths; i++)
                 free(paths[i]);
         free(paths);
