@@ -76,9 +76,15 @@ int snapshot_volume_resolve(const char *path, SnapshotVolume *ret, char **reterr
                                 path ? path : "(null)");
 
         v.path = realpath(path, NULL);
+        if (!v.path && errno == ENOENT)
+                return snapshot_error(reterr_message, -ENOENT, "'%s' does not exist", path);
+        if (!v.path && errno == ENOTDIR)
+                return snapshot_error(reterr_message, -ENOTDIR, "'%s' is not a directory", path);
         if (!v.path)
                 return snapshot_error(reterr_message, -errno, "cannot resolve '%s': %m", path);
         vss_autoclose int fd = open(v.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOTDIR)
+                return snapshot_error(reterr_message, -ENOTDIR, "'%s' is not a directory", path);
         if (fd < 0)
                 return snapshot_error(reterr_message, -errno, "cannot open '%s': %m", v.path);
         int r = snapshot_statx(fd, "", &sx);
