@@ -46,15 +46,22 @@ static void help(void) {
                "Commands:\n"
                "  list writers                 the registered writers, their state and last error\n"
                "  list providers               the snapshot providers vssd can use\n"
+               "  list volumes                 the mounted filesystems, with the providers for "
+               "them\n"
                "  list shadows [--for PATH] [--shadow ID]\n"
                "                               the shadow copies, grouped by snapshot set\n"
                "  create shadow --for PATH... [--provider NAME] [--persistent] [-- COMMAND...]\n"
-               "                               a snapshot set of the volumes with every writer taking\n"
-               "                               part; without --persistent it lives while COMMAND runs\n"
-               "                               (the paths are in $VSS_SHADOW_0, $VSS_SHADOW_1, ...)\n"
-               "  delete shadows --for PATH | --shadow ID | --oldest [--for PATH] | --all [--quiet]\n"
+               "                               a snapshot set of the volumes with every writer "
+               "taking\n"
+               "                               part; without --persistent it lives while COMMAND "
+               "runs\n"
+               "                               (the paths are in $VSS_SHADOW_0, $VSS_SHADOW_1, "
+               "...)\n"
+               "  delete shadows --for PATH | --shadow ID | --oldest [--for PATH] | --all "
+               "[--quiet]\n"
                "                               persistent shadow copies\n"
-               "  expose shadow --shadow ID PATH   bind-mounts a persistent shadow copy, read-only\n"
+               "  expose shadow --shadow ID PATH   bind-mounts a persistent shadow copy, "
+               "read-only\n"
                "  unexpose shadow --shadow ID  undoes it\n"
                "\n"
                "Options:\n"
@@ -240,7 +247,8 @@ static int verb_list_shadows(int argc, char **argv) {
                 return -EINVAL;
         }
         json_t *body = json_object();
-        if (!body || (arg_for && json_object_set_new(body, "volume", json_string(arg_for[0])) < 0) ||
+        if (!body ||
+            (arg_for && json_object_set_new(body, "volume", json_string(arg_for[0])) < 0) ||
             (arg_shadow && json_object_set_new(body, "snapshot_id", json_string(arg_shadow)) < 0)) {
                 json_decref(body);
                 return log_oom();
@@ -269,18 +277,25 @@ static int verb_list_shadows(int argc, char **argv) {
                 if (!last_set || strcmp(last_set, set) != 0) {
                         printf("Contents of shadow copy set ID: %s\n", set);
                         printf("   Contained shadow copies at creation time: ");
-                        print_time((usec_t) json_integer_value(json_object_get(sh, "created_usec")));
+                        print_time((usec_t) json_integer_value(
+                                        json_object_get(sh, "created_usec")));
                         printf("\n");
                         last_set = set;
                 }
                 const char *exposed = json_string_value(json_object_get(sh, "exposed_path"));
-                printf("      Shadow Copy ID: %s\n", json_string_value(json_object_get(sh, "snapshot_id")));
-                printf("         Original Volume: %s\n", json_string_value(json_object_get(sh, "volume")));
-                printf("         Shadow Copy Path: %s\n", json_string_value(json_object_get(sh, "snapshot_path")));
+                printf("      Shadow Copy ID: %s\n",
+                       json_string_value(json_object_get(sh, "snapshot_id")));
+                printf("         Original Volume: %s\n",
+                       json_string_value(json_object_get(sh, "volume")));
+                printf("         Shadow Copy Path: %s\n",
+                       json_string_value(json_object_get(sh, "snapshot_path")));
                 if (exposed)
                         printf("         Exposed At: %s\n", exposed);
-                printf("         Provider: '%s'\n", json_string_value(json_object_get(sh, "provider")));
-                printf("         Type: %s\n", json_is_true(json_object_get(sh, "persistent")) ? "persistent" : "auto-release");
+                printf("         Provider: '%s'\n",
+                       json_string_value(json_object_get(sh, "provider")));
+                printf("         Type: %s\n", json_is_true(json_object_get(sh, "persistent"))
+                                                              ? "persistent"
+                                                              : "auto-release");
                 const char *consistency = json_string_value(json_object_get(sh, "consistency"));
                 if (consistency)
                         printf("         Consistency: %s\n", consistency);
@@ -322,11 +337,15 @@ static void print_writer_failures(vss_requester *req) {
                 int failure = 0;
                 int32_t app = 0;
                 char buf[VSS_WRITER_STATE_DISPLAY_MAX];
-                if (vss_requester_get_writer_status(req, i, NULL, NULL, &name, &state, &failure, &app, &message) < 0 ||
+                if (vss_requester_get_writer_status(
+                                    req, i, NULL, NULL, &name, &state, &failure, &app, &message) <
+                                    0 ||
                     failure == 0)
                         continue;
-                log_error("  writer '%s': %s: %s%s%s", name, vss_writer_state_to_display(state, buf),
-                          vss_status_to_string(failure) ?: vss_strerror(failure), message ? ": " : "", message ?: "");
+                log_error("  writer '%s': %s: %s%s%s", name,
+                          vss_writer_state_to_display(state, buf),
+                          vss_status_to_string(failure) ?: vss_strerror(failure),
+                          message ? ": " : "", message ?: "");
         }
 }
 
@@ -346,26 +365,30 @@ static int verb_create_shadow(int argc, char **argv) {
                 return -E2BIG;
         }
         if (!arg_persistent && argc == 0) {
-                log_error("Without --persistent a shadow copy lives only as long as this command: give a "
+                log_error("Without --persistent a shadow copy lives only as long as this command: "
+                          "give a "
                           "COMMAND to run on it (after --), or --persistent to keep it.");
                 return -EINVAL;
         }
 
-#define STEP(call, what)                                                                           \
-        do {                                                                                       \
-                r = (call);                                                                        \
-                if (r < 0) {                                                                       \
-                        log_error("Failed to %s: %s", what, vss_requester_get_error(req) ?: vss_strerror(r)); \
-                        goto finish;                                                               \
-                }                                                                                  \
+#define STEP(call, what)                                                            \
+        do {                                                                        \
+                r = (call);                                                         \
+                if (r < 0) {                                                        \
+                        log_error("Failed to %s: %s", what,                         \
+                                  vss_requester_get_error(req) ?: vss_strerror(r)); \
+                        goto finish;                                                \
+                }                                                                   \
         } while (0)
 
         r = vss_requester_new(arg_socket, &req);
         if (r < 0)
                 return log_error_errno(r, "Failed to create a requester: %m");
         STEP(vss_requester_initialize_for_backup(req, NULL), "start the backup session");
-        STEP(vss_requester_set_context(req, arg_persistent ? VSS_CTX_APP_ROLLBACK : VSS_CTX_BACKUP), "set the context");
-        STEP(vss_requester_set_backup_state(req, false, false, VSS_BT_COPY, false), "set the backup state");
+        STEP(vss_requester_set_context(req, arg_persistent ? VSS_CTX_APP_ROLLBACK : VSS_CTX_BACKUP),
+             "set the context");
+        STEP(vss_requester_set_backup_state(req, false, false, VSS_BT_COPY, false),
+             "set the backup state");
         STEP(vss_requester_gather_writer_metadata(req), "gather the writers' metadata");
         STEP(vss_requester_start_snapshot_set(req, &set), "start a snapshot set");
         for (size_t i = 0; i < n; i++) {
@@ -379,7 +402,8 @@ static int verb_create_shadow(int argc, char **argv) {
         STEP(vss_requester_prepare_for_backup(req), "prepare the writers");
         r = vss_requester_do_snapshot_set(req);
         if (r < 0) {
-                log_error("Failed to create the shadow copies: %s", vss_requester_get_error(req) ?: vss_strerror(r));
+                log_error("Failed to create the shadow copies: %s",
+                          vss_requester_get_error(req) ?: vss_strerror(r));
                 print_writer_failures(req);
                 goto finish;
         }
@@ -398,12 +422,14 @@ static int verb_create_shadow(int argc, char **argv) {
                         goto finish;
                 }
                 if (out)
-                        (void) json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:b}", "snapshot_id",
-                                                                    vss_guid_to_string(&ids[i], g), "volume", volume,
-                                                                    "snapshot_path", path, "provider", provider,
-                                                                    "persistent", arg_persistent));
+                        (void) json_array_append_new(
+                                        out, json_pack("{s:s, s:s, s:s, s:s, s:b}", "snapshot_id",
+                                                       vss_guid_to_string(&ids[i], g), "volume",
+                                                       volume, "snapshot_path", path, "provider",
+                                                       provider, "persistent", arg_persistent));
                 else if (!arg_quiet)
-                        printf("   Shadow Copy ID: %s\n      Volume: %s\n      Shadow Copy Path: %s\n"
+                        printf("   Shadow Copy ID: %s\n      Volume: %s\n      Shadow Copy Path: "
+                               "%s\n"
                                "      Provider: '%s'\n",
                                vss_guid_to_string(&ids[i], g), volume, path, provider);
         }
@@ -432,7 +458,8 @@ static int verb_delete_shadows(int argc, char **argv) {
 
         size_t selectors = !!arg_for + !!arg_shadow + arg_oldest + arg_all;
         if (selectors == 0 || (selectors > 1 && !(arg_oldest && arg_for && selectors == 2))) {
-                log_error("'delete shadows' takes one of --for PATH, --shadow ID, --oldest (with an optional "
+                log_error("'delete shadows' takes one of --for PATH, --shadow ID, --oldest (with "
+                          "an optional "
                           "--for PATH) or --all.");
                 return -EINVAL;
         }
@@ -441,7 +468,8 @@ static int verb_delete_shadows(int argc, char **argv) {
                 return -EINVAL;
         }
         json_t *body = json_object();
-        if (!body || (arg_for && json_object_set_new(body, "volume", json_string(arg_for[0])) < 0) ||
+        if (!body ||
+            (arg_for && json_object_set_new(body, "volume", json_string(arg_for[0])) < 0) ||
             (arg_shadow && json_object_set_new(body, "snapshot_id", json_string(arg_shadow)) < 0) ||
             (arg_oldest && json_object_set_new(body, "oldest", json_true()) < 0) ||
             (arg_all && json_object_set_new(body, "all", json_true()) < 0)) {
@@ -460,7 +488,8 @@ static int verb_delete_shadows(int argc, char **argv) {
                 size_t i;
                 const json_t *sh;
                 json_array_foreach(deleted, i, sh)
-                        printf("Deleted shadow copy %s of '%s'.\n", json_string_value(json_object_get(sh, "snapshot_id")),
+                        printf("Deleted shadow copy %s of '%s'.\n",
+                               json_string_value(json_object_get(sh, "snapshot_id")),
                                json_string_value(json_object_get(sh, "volume")));
         }
         proto_message_free(reply);
@@ -484,7 +513,8 @@ static int expose(int argc, char **argv, bool on) {
         if (r < 0)
                 return r;
         if (!arg_quiet)
-                printf(on ? "Shadow copy %s is exposed at '%s'.\n" : "Shadow copy %s is no longer exposed.\n",
+                printf(on ? "Shadow copy %s is exposed at '%s'.\n"
+                          : "Shadow copy %s is no longer exposed.\n",
                        arg_shadow, on ? argv[0] : "");
         proto_message_free(reply);
         return 0;
@@ -498,10 +528,47 @@ static int verb_unexpose_shadow(int argc, char **argv) {
         return expose(argc, argv, false);
 }
 
+static int verb_list_volumes(int argc, char **argv) {
+        ProtoMessage *reply = NULL;
+        (void) argc;
+        (void) argv;
+
+        int r = call(PROTO_LIST_VOLUMES, NULL, &reply);
+        if (r < 0)
+                return r;
+        assert(reply);
+
+        const json_t *volumes = json_object_get(reply->root, "volumes");
+        if (arg_json) {
+                r = print_json(volumes);
+                proto_message_free(reply);
+                return r;
+        }
+        print_header();
+        size_t i;
+        const json_t *v;
+        json_array_foreach(volumes, i, v) {
+                printf("Volume path: %s\n", json_string_value(json_object_get(v, "volume")));
+                printf("   File system: %s on %s%s\n",
+                       json_string_value(json_object_get(v, "fs_type")),
+                       json_string_value(json_object_get(v, "source")),
+                       json_is_true(json_object_get(v, "read_only")) ? " (read-only)" : "");
+                printf("   Providers:");
+                size_t k;
+                const json_t *p;
+                json_array_foreach(json_object_get(v, "providers"), k, p)
+                        printf(" %s", json_string_value(p));
+                printf("\n\n");
+        }
+        proto_message_free(reply);
+        return 0;
+}
+
 static const Verb verbs[] = {
                 {"list", "writers", 0, 0, verb_list_writers},
                 {"list", "providers", 0, 0, verb_list_providers},
                 {"list", "shadows", 0, 0, verb_list_shadows},
+                {"list", "volumes", 0, 0, verb_list_volumes},
                 {"create", "shadow", 0, 1000, verb_create_shadow},
                 {"delete", "shadows", 0, 0, verb_delete_shadows},
                 {"expose", "shadow", 1, 1, verb_expose_shadow},
@@ -522,18 +589,18 @@ static int parse_argv(int argc, char **argv) {
                 ARG_VERSION,
         };
         static const struct option options[] = {
-                {"json", no_argument, NULL, ARG_JSON},
-                {"socket", required_argument, NULL, ARG_SOCKET},
-                {"for", required_argument, NULL, ARG_FOR},
-                {"shadow", required_argument, NULL, ARG_SHADOW},
-                {"provider", required_argument, NULL, ARG_PROVIDER},
-                {"persistent", no_argument, NULL, ARG_PERSISTENT},
-                {"oldest", no_argument, NULL, ARG_OLDEST},
-                {"all", no_argument, NULL, ARG_ALL},
-                {"quiet", no_argument, NULL, ARG_QUIET},
-                {"help", no_argument, NULL, 'h'},
-                {"version", no_argument, NULL, ARG_VERSION},
-                {},
+                        {"json", no_argument, NULL, ARG_JSON},
+                        {"socket", required_argument, NULL, ARG_SOCKET},
+                        {"for", required_argument, NULL, ARG_FOR},
+                        {"shadow", required_argument, NULL, ARG_SHADOW},
+                        {"provider", required_argument, NULL, ARG_PROVIDER},
+                        {"persistent", no_argument, NULL, ARG_PERSISTENT},
+                        {"oldest", no_argument, NULL, ARG_OLDEST},
+                        {"all", no_argument, NULL, ARG_ALL},
+                        {"quiet", no_argument, NULL, ARG_QUIET},
+                        {"help", no_argument, NULL, 'h'},
+                        {"version", no_argument, NULL, ARG_VERSION},
+                        {},
         };
         int c;
         vss_guid g;
@@ -552,7 +619,8 @@ static int parse_argv(int argc, char **argv) {
                         break;
                 case ARG_SHADOW:
                         if (vss_guid_from_string(optarg, &g) < 0) {
-                                log_error("--shadow: '%s' is not a shadow copy id (a GUID).", optarg);
+                                log_error("--shadow: '%s' is not a shadow copy id (a GUID).",
+                                          optarg);
                                 return -EINVAL;
                         }
                         arg_shadow = optarg;
@@ -606,9 +674,11 @@ int main(int argc, char **argv) {
                         continue;
                 if (rest < verbs[i].min_args || rest > verbs[i].max_args) {
                         if (rest > verbs[i].max_args)
-                                log_error("Unexpected argument '%s' after '%s %s'.", rest_argv[verbs[i].max_args], verb, noun);
+                                log_error("Unexpected argument '%s' after '%s %s'.",
+                                          rest_argv[verbs[i].max_args], verb, noun);
                         else
-                                log_error("'%s %s' needs %d argument(s) (see --help).", verb, noun, verbs[i].min_args);
+                                log_error("'%s %s' needs %d argument(s) (see --help).", verb, noun,
+                                          verbs[i].min_args);
                         arg_for = strv_free(arg_for);
                         return EXIT_FAILURE;
                 }

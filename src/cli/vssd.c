@@ -89,7 +89,10 @@ static int parse_argv(int argc, char **argv) {
                         break;
                 case ARG_STATE_DIR:
                         if (optarg[0] != '/')
-                                return log_error_errno(EINVAL, "--state-dir: '%s' is not an absolute path.", optarg);
+                                return log_error_errno(
+                                                EINVAL,
+                                                "--state-dir: '%s' is not an absolute path.",
+                                                optarg);
                         arg_state_dir = optarg;
                         break;
                 case ARG_GROUP:
@@ -144,7 +147,7 @@ int main(int argc, char **argv) {
         ManagerConfig config = {
                         .socket_path = arg_socket,
                         .registry_path = arg_registry,
-                .state_dir = arg_state_dir,
+                        .state_dir = arg_state_dir,
                         .listen_fd = activation_fd(),
                         .requester_group = arg_group,
         };

@@ -100,8 +100,8 @@ struct Connection {
         uint32_t busy_request_id; /* requester/admin: the request being served, 0: none */
         ProtoMessageType busy_request_type;
         Deadline hello_deadline;
-        Writer *writer_entry; /* role writer, after register */
-        Session *session;     /* role requester, while a session runs */
+        Writer *writer_entry;               /* role writer, after register */
+        Session *session;                   /* role requester, while a session runs */
         struct AdminRequest *admin_request; /* a request that waits for a job (shadow.c) */
         LIST_FIELDS(Connection, connections);
 };
@@ -132,7 +132,8 @@ typedef int (*JobFunc)(int out_fd, void *userdata);
 /* Called once in the parent when the job ended: 'status' is the child's exit status, or -ETIMEDOUT
  * when it was killed at its deadline, or -ECANCELED when job_kill() stopped it; 'output' is what
  * it wrote (NUL-terminated, borrowed until the callback returns). */
-typedef void (*JobDoneFunc)(Manager *m, int status, const char *output, size_t size, void *userdata);
+typedef void (*JobDoneFunc)(
+                Manager *m, int status, const char *output, size_t size, void *userdata);
 
 struct Job {
         SourceKind source; /* SOURCE_JOB; first */
@@ -151,8 +152,13 @@ struct Job {
 /* Forks a child running func(out_fd, child_userdata). Its output is collected (at most 16 MiB;
  * beyond, it is killed); after 'timeout' it is killed. Returns 0 with *ret (borrowed: the
  * manager owns the job until done() has run), or a negative errno. */
-int job_start(Manager *m, JobFunc func, void *child_userdata, usec_t timeout, JobDoneFunc done,
-              void *userdata, Job **ret);
+int job_start(Manager *m,
+              JobFunc func,
+              void *child_userdata,
+              usec_t timeout,
+              JobDoneFunc done,
+              void *userdata,
+              Job **ret);
 /* Kills the job (SIGKILL); done() runs later with -ECANCELED. */
 void job_kill(Job *j);
 /* Forgets the callback: the job runs to its end, nobody is told. */
@@ -194,8 +200,15 @@ int shadow_store_load(Manager *m);
 /* Writes the list (atomically). Returns 0 or a negative errno (logged). */
 int shadow_store_save(Manager *m);
 
-Shadow *shadow_new(Manager *m, const vss_guid *id, const vss_guid *set_id, const vss_guid *session_id,
-                   const char *volume, const char *provider, const char *root, uint32_t context);
+Shadow *
+shadow_new(Manager *m,
+           const vss_guid *id,
+           const vss_guid *set_id,
+           const vss_guid *session_id,
+           const char *volume,
+           const char *provider,
+           const char *root,
+           uint32_t context);
 Shadow *shadow_find(Manager *m, const vss_guid *id);
 /* Frees the record only; the snapshot stays on disk (the manager goes away). Returns NULL. */
 Shadow *shadow_forget(Manager *m, Shadow *s);
@@ -210,8 +223,8 @@ int shadow_remove(Manager *m, Shadow **shadows, size_t n, ShadowRemovedFunc done
 /* Removes the auto-release shadows of a session (at its end). */
 void shadow_release_session(Manager *m, const vss_guid *session_id);
 
-/* Serves list-shadows, delete-shadows, expose-shadow and unexpose-shadow, which need no
- * session. Returns true if 'msg' was one of them. */
+/* Serves list-shadows, delete-shadows, expose-shadow, unexpose-shadow and list-volumes, which
+ * need no session. Returns true if 'msg' was one of them. */
 bool shadow_handle_request(Connection *c, const ProtoMessage *msg);
 /* The connection of a request waiting for a job goes away: the reply is dropped. */
 void shadow_connection_lost(Connection *c);

@@ -16,7 +16,7 @@
 #include "log.h"
 
 #define JOB_OUTPUT_MAX ((size_t) 16 * 1024 * 1024)
-#define JOB_FD 3
+#define JOB_FD         3
 
 static void job_timeout(Manager *m, void *userdata) {
         Job *j = userdata;
@@ -26,8 +26,13 @@ static void job_timeout(Manager *m, void *userdata) {
         j->status = -ETIMEDOUT;
 }
 
-int job_start(Manager *m, JobFunc func, void *child_userdata, usec_t timeout, JobDoneFunc done,
-              void *userdata, Job **ret) {
+int job_start(Manager *m,
+              JobFunc func,
+              void *child_userdata,
+              usec_t timeout,
+              JobDoneFunc done,
+              void *userdata,
+              Job **ret) {
         int pipefd[2];
 
         if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -80,7 +85,9 @@ int job_start(Manager *m, JobFunc func, void *child_userdata, usec_t timeout, Jo
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = j};
         int r = RET_NERRNO(epoll_ctl(m->epoll_fd, EPOLL_CTL_ADD, j->fd, &ev));
         if (r >= 0)
-                r = deadline_arm(m, &j->deadline, now_usec(CLOCK_MONOTONIC) + timeout, job_timeout, j);
+                r =
+                                deadline_arm(m, &j->deadline, now_usec(CLOCK_MONOTONIC) + timeout,
+                                             job_timeout, j);
         if (r < 0) {
                 /* Cannot watch it: kill it and report that as its end. */
                 (void) kill(pid, SIGKILL);

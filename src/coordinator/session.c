@@ -333,8 +333,7 @@ static json_t *event_body(Session *s, bool with_volumes, json_t *bcd) {
                 if (!a || json_object_set_new(o, "volumes", a) < 0)
                         goto fail;
                 for (size_t i = 0; i < s->n_volumes; i++)
-                        if (json_array_append_new(a, volume_json(s, &s->volumes[i])) <
-                            0)
+                        if (json_array_append_new(a, volume_json(s, &s->volumes[i])) < 0)
                                 goto fail;
         }
         if (bcd && json_object_set(o, "bcd", bcd) < 0)
@@ -655,7 +654,8 @@ static void start_writer_event(
         bool with_bcd = event != PROTO_EVENT_ABORT;
         for (size_t i = 0; i < s->n_writers; i++) {
                 SessionWriter *sw = s->writers[i];
-                if (!sw->participant || (event == PROTO_EVENT_BACKUP_COMPLETE && sw->prepare_vetoed))
+                if (!sw->participant ||
+                    (event == PROTO_EVENT_BACKUP_COMPLETE && sw->prepare_vetoed))
                         continue;
                 if (list) {
                         /* Only the writers this request lists. */
@@ -809,9 +809,10 @@ static int commit_child(int out_fd, void *userdata) {
         for (size_t i = 0; i < cj->n; i++) {
                 char *path = NULL, *err = NULL;
                 int r = cj->providers[i]->create(&cj->requests[i], &path, &err);
-                json_t *line = r >= 0 ? json_pack("{s:I, s:s}", "index", (json_int_t) i, "path", path)
-                                      : json_pack("{s:I, s:i, s:s}", "index", (json_int_t) i, "code", r,
-                                                  "error", err ? err : strerror(-r));
+                json_t *line = r >= 0 ? json_pack("{s:I, s:s}", "index", (json_int_t) i, "path",
+                                                  path)
+                                      : json_pack("{s:I, s:i, s:s}", "index", (json_int_t) i,
+                                                  "code", r, "error", err ? err : strerror(-r));
                 char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
                 json_decref(line);
                 if (text)
@@ -873,9 +874,12 @@ static void commit_done(Manager *m, int status, const char *output, size_t size,
                                         complete = false;
                         } else if (!path) {
                                 int code = (int) json_integer_value(json_object_get(o, "code"));
-                                session_set_failure(s, commit_code(code), "provider '%s' failed to snapshot '%s': %s",
-                                                    v->provider->name, v->volume.path,
-                                                    json_string_value(json_object_get(o, "error")) ?: "?");
+                                session_set_failure(
+                                                s, commit_code(code),
+                                                "provider '%s' failed to snapshot '%s': %s",
+                                                v->provider->name, v->volume.path,
+                                                json_string_value(json_object_get(o, "error"))
+                                                                ?: "?");
                                 complete = false;
                         }
                 }
@@ -887,11 +891,13 @@ static void commit_done(Manager *m, int status, const char *output, size_t size,
 
         if (!complete) {
                 if (status == -ETIMEDOUT)
-                        session_set_failure(s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
-                                            "the snapshot providers did not finish in time");
+                        session_set_failure(
+                                        s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
+                                        "the snapshot providers did not finish in time");
                 else
-                        session_set_failure(s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
-                                            "the snapshot providers failed (status %d)", status);
+                        session_set_failure(
+                                        s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
+                                        "the snapshot providers failed (status %d)", status);
                 discard_set(s);
                 if (s->phase == PHASE_COMMIT)
                         snapshot_abort(s);
@@ -904,7 +910,8 @@ static void commit_done(Manager *m, int status, const char *output, size_t size,
                         sh->creating = false;
         }
         (void) shadow_store_save(m);
-        log_debug("Snapshot set %s committed: %zu volume(s).", guid_str(&s->snapshot_set_id, g), s->n_volumes);
+        log_debug("Snapshot set %s committed: %zu volume(s).", guid_str(&s->snapshot_set_id, g),
+                  s->n_volumes);
         if (s->phase == PHASE_COMMIT)
                 snapshot_advance(s);
 }
@@ -919,19 +926,20 @@ static int commit_start(Session *s) {
                 return -ENOMEM;
         for (size_t i = 0; i < s->n_volumes; i++) {
                 SessionVolume *v = &s->volumes[i];
-                Shadow *sh = shadow_new(m, &v->snapshot_id, &s->snapshot_set_id, &s->id, v->volume.path,
-                                        v->provider->name, v->root, s->context);
+                Shadow *sh =
+                                shadow_new(m, &v->snapshot_id, &s->snapshot_set_id, &s->id,
+                                           v->volume.path, v->provider->name, v->root, s->context);
                 if (!sh) {
                         free(cj);
                         return -ENOMEM;
                 }
                 sh->creating = true;
-                cj->requests[i] = (SnapshotRequest) {
-                        .volume = &v->volume,
-                        .snapshot_id = v->snapshot_id,
-                        .snapshot_set_id = s->snapshot_set_id,
-                        .area = v->area,
-                        .state_dir = m->state_dir,
+                cj->requests[i] = (SnapshotRequest){
+                                .volume = &v->volume,
+                                .snapshot_id = v->snapshot_id,
+                                .snapshot_set_id = s->snapshot_set_id,
+                                .area = v->area,
+                                .state_dir = m->state_dir,
                 };
                 cj->providers[i] = v->provider;
                 cj->roots[i] = v->root;
@@ -939,7 +947,8 @@ static int commit_start(Session *s) {
         }
         int r = shadow_store_save(m);
         if (r >= 0)
-                r = job_start(m, commit_child, cj, m->settings.commit_timeout, commit_done, s, &s->commit_job);
+                r = job_start(m, commit_child, cj, m->settings.commit_timeout, commit_done, s,
+                              &s->commit_job);
         /* The child has its own copy of 'cj' (fork); the parent's is not needed any more. */
         free(cj);
         if (r < 0)
@@ -1002,8 +1011,10 @@ static void snapshot_advance(Session *s) {
                 if (s->n_volumes > 0) {
                         int r = commit_start(s);
                         if (r < 0) {
-                                session_set_failure(s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
-                                                    "failed to start the snapshot providers: %s", strerror(-r));
+                                session_set_failure(
+                                                s, -VSS_E_UNEXPECTED_PROVIDER_ERROR,
+                                                "failed to start the snapshot providers: %s",
+                                                strerror(-r));
                                 snapshot_abort(s);
                                 return;
                         }
@@ -1236,8 +1247,8 @@ void session_connection_lost(Session *s) {
                 break;
         case OP_SNAPSHOT:
                 /* Frozen writers must not wait for a requester that will never come back. */
-                if (s->phase == PHASE_PREPARE_SNAPSHOT || s->phase == PHASE_FREEZE || s->phase == PHASE_COMMIT ||
-                    s->phase == PHASE_THAW) {
+                if (s->phase == PHASE_PREPARE_SNAPSHOT || s->phase == PHASE_FREEZE ||
+                    s->phase == PHASE_COMMIT || s->phase == PHASE_THAW) {
                         session_set_failure(s, -ECONNRESET, "the requester disconnected");
                         snapshot_abort(s);
                 }
@@ -1286,8 +1297,9 @@ void session_writer_lost(Writer *w) {
                 SessionWriter *sw = session_find_writer(s, w);
                 if (!sw || s->op != OP_SNAPSHOT)
                         continue;
-                if ((s->phase == PHASE_FREEZE || s->phase == PHASE_COMMIT || s->phase == PHASE_THAW) && sw->frozen &&
-                    !sw->thawed) {
+                if ((s->phase == PHASE_FREEZE || s->phase == PHASE_COMMIT ||
+                     s->phase == PHASE_THAW) &&
+                    sw->frozen && !sw->thawed) {
                         writer_set_failure(
                                         w, VSS_WS_FAILED_AT_THAW, -VSS_E_WRITER_NOT_RESPONDING,
                                         "the writer disconnected while frozen");
@@ -1430,7 +1442,9 @@ static void handle_add_to_snapshot_set(Session *s, const ProtoMessage *msg) {
 
         if (s->state != SESSION_SET_STARTED && s->state != SESSION_PREPARED) {
                 reply_request(s->connection, -VSS_E_BAD_STATE,
-                              "volumes are added after start-snapshot-set and before do-snapshot-set", NULL);
+                              "volumes are added after start-snapshot-set and before "
+                              "do-snapshot-set",
+                              NULL);
                 return;
         }
         if (s->n_volumes >= SNAPSHOT_SET_VOLUMES_MAX) {
@@ -1440,19 +1454,21 @@ static void handle_add_to_snapshot_set(Session *s, const ProtoMessage *msg) {
         }
 
         SessionVolume *v = &s->volumes[s->n_volumes];
-        *v = (SessionVolume) {};
+        *v = (SessionVolume){};
         int r = snapshot_volume_resolve(volume, &v->volume, &err);
         if (r < 0) {
                 reply_request(s->connection, r == -ENOMEM ? r : -VSS_E_OBJECT_NOT_FOUND,
-                              err ? err : "not an existing directory given by its absolute path", NULL);
+                              err ? err : "not an existing directory given by its absolute path",
+                              NULL);
                 session_volume_done(v);
                 return;
         }
         for (size_t i = 0; i < s->n_volumes; i++)
                 if (streq(s->volumes[i].volume.path, v->volume.path)) {
                         connection_request_done(s->connection);
-                        (void) connection_replyf(s->connection, msg->id, -VSS_E_OBJECT_ALREADY_EXISTS,
-                                                 "'%s' is already in the snapshot set", v->volume.path);
+                        (void) connection_replyf(
+                                        s->connection, msg->id, -VSS_E_OBJECT_ALREADY_EXISTS,
+                                        "'%s' is already in the snapshot set", v->volume.path);
                         session_volume_done(v);
                         return;
                 }
@@ -1463,10 +1479,13 @@ static void handle_add_to_snapshot_set(Session *s, const ProtoMessage *msg) {
         if (r < 0) {
                 connection_request_done(s->connection);
                 if (r == -VSS_E_PROVIDER_NOT_REGISTERED)
-                        (void) connection_replyf(s->connection, msg->id, r, "no snapshot provider is called '%s'",
-                                                 provider_name);
+                        (void) connection_replyf(
+                                        s->connection, msg->id, r,
+                                        "no snapshot provider is called '%s'", provider_name);
                 else
-                        (void) connection_replyf(s->connection, msg->id, r, "%s", err ? err : vss_strerror(r));
+                        (void) connection_replyf(
+                                        s->connection, msg->id, r, "%s",
+                                        err ? err : vss_strerror(r));
                 session_volume_done(v);
                 return;
         }
@@ -1481,21 +1500,24 @@ static void handle_add_to_snapshot_set(Session *s, const ProtoMessage *msg) {
                 return;
         }
         s->n_volumes++;
-        log_debug("Volume '%s' (%s on %s) joins snapshot set %s with provider '%s'.", v->volume.path,
-                  v->volume.fs_type, v->volume.mount_point, guid_str(&s->snapshot_set_id, g), v->provider->name);
+        log_debug("Volume '%s' (%s on %s) joins snapshot set %s with provider '%s'.",
+                  v->volume.path, v->volume.fs_type, v->volume.mount_point,
+                  guid_str(&s->snapshot_set_id, g), v->provider->name);
         reply_request(s->connection, 0, NULL,
-                      json_pack("{s:s, s:s}", "snapshot_id", guid_str(&v->snapshot_id, g), "provider",
-                                v->provider->name));
+                      json_pack("{s:s, s:s}", "snapshot_id", guid_str(&v->snapshot_id, g),
+                                "provider", v->provider->name));
 }
 
 static void handle_snapshot_properties(Session *s, const ProtoMessage *msg) {
         vss_guid id;
 
         if (s->state != SESSION_SNAPSHOT_DONE && s->state != SESSION_COMPLETED) {
-                reply_request(s->connection, -VSS_E_BAD_STATE, "the snapshot set is not made yet", NULL);
+                reply_request(s->connection, -VSS_E_BAD_STATE, "the snapshot set is not made yet",
+                              NULL);
                 return;
         }
-        (void) vss_guid_from_string(json_string_value(json_object_get(msg->root, "snapshot_id")), &id);
+        (void) vss_guid_from_string(
+                        json_string_value(json_object_get(msg->root, "snapshot_id")), &id);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 if (!vss_guid_equal(&s->volumes[i].snapshot_id, &id))
                         continue;
@@ -1507,7 +1529,8 @@ static void handle_snapshot_properties(Session *s, const ProtoMessage *msg) {
                               o ? json_pack("{s:o}", "snapshot", o) : NULL);
                 return;
         }
-        reply_request(s->connection, -VSS_E_OBJECT_NOT_FOUND, "no such snapshot in this session's set", NULL);
+        reply_request(s->connection, -VSS_E_OBJECT_NOT_FOUND,
+                      "no such snapshot in this session's set", NULL);
 }
 
 static void handle_gather_status(Session *s) {
@@ -1576,6 +1599,7 @@ void session_handle_request(Connection *c, const ProtoMessage *msg) {
         case PROTO_DELETE_SHADOWS:
         case PROTO_EXPOSE_SHADOW:
         case PROTO_UNEXPOSE_SHADOW:
+        case PROTO_LIST_VOLUMES:
                 (void) shadow_handle_request(c, msg);
                 return;
         case PROTO_SESSION_BEGIN:

@@ -26,8 +26,8 @@ static const struct {
                 {"BackupShutdownTimeout", PROTO_EVENT_BACKUP_SHUTDOWN, 10000},
                 {"PreRestoreTimeout", PROTO_EVENT_PRE_RESTORE, 300000},
                 {"PostRestoreTimeout", PROTO_EVENT_POST_RESTORE, 600000},
-        /* Not an event: how long the providers may take to commit a snapshot set. */
-        {"CommitTimeout", PROTO_EVENT_INVALID, 3600000},
+                /* Not an event: how long the providers may take to commit a snapshot set. */
+                {"CommitTimeout", PROTO_EVENT_INVALID, 3600000},
 };
 
 /* Where a setting of the table goes. */

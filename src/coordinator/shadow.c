@@ -36,8 +36,15 @@ Shadow *shadow_forget(Manager *m, Shadow *s) {
         return NULL;
 }
 
-Shadow *shadow_new(Manager *m, const vss_guid *id, const vss_guid *set_id, const vss_guid *session_id,
-                   const char *volume, const char *provider, const char *root, uint32_t context) {
+Shadow *
+shadow_new(Manager *m,
+           const vss_guid *id,
+           const vss_guid *set_id,
+           const vss_guid *session_id,
+           const char *volume,
+           const char *provider,
+           const char *root,
+           uint32_t context) {
         Shadow *s = calloc(1, sizeof *s);
         if (!s)
                 return NULL;
@@ -67,20 +74,24 @@ json_t *shadow_to_json(const Shadow *s) {
         char id[VSS_GUID_STRING_MAX], set[VSS_GUID_STRING_MAX], session[VSS_GUID_STRING_MAX];
         const SnapshotProvider *p = snapshot_provider_find(s->provider);
 
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:s, s:s}", "snapshot_id",
-                              vss_guid_to_string(&s->id, id), "snapshot_set_id",
-                              vss_guid_to_string(&s->set_id, set), "volume", s->volume, "provider",
-                              s->provider, "context", (json_int_t) s->context, "created_usec",
-                              (json_int_t) s->created_usec, "persistent", shadow_is_persistent(s),
-                              "session_id", vss_guid_to_string(&s->session_id, session), "state",
-                              vss_snapshot_state_to_string(s->creating ? VSS_SS_PROCESSING_COMMIT
-                                                                       : VSS_SS_CREATED));
+        json_t *o = json_pack(
+                        "{s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:s, s:s}", "snapshot_id",
+                        vss_guid_to_string(&s->id, id), "snapshot_set_id",
+                        vss_guid_to_string(&s->set_id, set), "volume", s->volume, "provider",
+                        s->provider, "context", (json_int_t) s->context, "created_usec",
+                        (json_int_t) s->created_usec, "persistent", shadow_is_persistent(s),
+                        "session_id", vss_guid_to_string(&s->session_id, session), "state",
+                        vss_snapshot_state_to_string(
+                                        s->creating ? VSS_SS_PROCESSING_COMMIT : VSS_SS_CREATED));
         if (!o)
                 return NULL;
-        if ((s->snapshot_path && json_object_set_new(o, "snapshot_path", json_string(s->snapshot_path)) < 0) ||
-            (s->exposed_path && json_object_set_new(o, "exposed_path", json_string(s->exposed_path)) < 0) ||
-            (p && json_object_set_new(o, "consistency",
-                                      json_string(snapshot_consistency_to_string(p->consistency))) < 0))
+        if ((s->snapshot_path &&
+             json_object_set_new(o, "snapshot_path", json_string(s->snapshot_path)) < 0) ||
+            (s->exposed_path &&
+             json_object_set_new(o, "exposed_path", json_string(s->exposed_path)) < 0) ||
+            (p && json_object_set_new(
+                                  o, "consistency",
+                                  json_string(snapshot_consistency_to_string(p->consistency))) < 0))
                 return json_decref_null(o);
         return o;
 }
@@ -102,23 +113,28 @@ int shadow_store_save(Manager *m) {
 
         json_t *a = json_array();
         LIST_FOREACH(shadows, s, m->shadows) {
-                json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b}", "snapshot_id",
-                                      vss_guid_to_string(&s->id, id), "snapshot_set_id",
-                                      vss_guid_to_string(&s->set_id, set), "session_id",
-                                      vss_guid_to_string(&s->session_id, session), "volume", s->volume,
-                                      "provider", s->provider, "root", s->root, "context",
-                                      (json_int_t) s->context, "created_usec", (json_int_t) s->created_usec,
-                                      "creating", s->creating);
-                if (e && s->snapshot_path && json_object_set_new(e, "snapshot_path", json_string(s->snapshot_path)) < 0)
+                json_t *e = json_pack(
+                                "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b}", "snapshot_id",
+                                vss_guid_to_string(&s->id, id), "snapshot_set_id",
+                                vss_guid_to_string(&s->set_id, set), "session_id",
+                                vss_guid_to_string(&s->session_id, session), "volume", s->volume,
+                                "provider", s->provider, "root", s->root, "context",
+                                (json_int_t) s->context, "created_usec",
+                                (json_int_t) s->created_usec, "creating", s->creating);
+                if (e && s->snapshot_path &&
+                    json_object_set_new(e, "snapshot_path", json_string(s->snapshot_path)) < 0)
                         e = json_decref_null(e);
-                if (e && s->exposed_path && json_object_set_new(e, "exposed_path", json_string(s->exposed_path)) < 0)
+                if (e && s->exposed_path &&
+                    json_object_set_new(e, "exposed_path", json_string(s->exposed_path)) < 0)
                         e = json_decref_null(e);
                 if (!a || !e || json_array_append_new(a, e) < 0) {
                         json_decref(a);
                         return log_oom();
                 }
         }
-        json_t *root = json_pack("{s:s, s:i, s:o}", "format", STORE_FORMAT, "version", STORE_VERSION, "shadows", a);
+        json_t *root =
+                        json_pack("{s:s, s:i, s:o}", "format", STORE_FORMAT, "version",
+                                  STORE_VERSION, "shadows", a);
         char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
         json_decref(root);
         if (!text)
@@ -126,7 +142,9 @@ int shadow_store_save(Manager *m) {
 
         if (mkdir(m->state_dir, 0755) < 0 && errno != EEXIST) {
                 free(text);
-                return log_error_errno(errno, "Failed to create the state directory '%s': %m", m->state_dir);
+                return log_error_errno(
+                                errno, "Failed to create the state directory '%s': %m",
+                                m->state_dir);
         }
         int r = write_file_atomic(path, text, strlen(text), 0644);
         free(text);
@@ -158,14 +176,18 @@ static int load_entry(Manager *m, const json_t *e) {
         const json_t *created = json_object_get(e, "created_usec");
 
         if (vss_guid_from_string(json_string_value(json_object_get(e, "snapshot_id")), &id) < 0 ||
-            vss_guid_from_string(json_string_value(json_object_get(e, "snapshot_set_id")), &set) < 0 ||
-            vss_guid_from_string(json_string_value(json_object_get(e, "session_id")), &session) < 0 ||
+            vss_guid_from_string(json_string_value(json_object_get(e, "snapshot_set_id")), &set) <
+                            0 ||
+            vss_guid_from_string(json_string_value(json_object_get(e, "session_id")), &session) <
+                            0 ||
             !volume || !provider || !root || !json_is_integer(context) || !json_is_integer(created))
                 return -EBADMSG;
         if (!snapshot_provider_find(provider))
                 return -EBADMSG;
 
-        Shadow *s = shadow_new(m, &id, &set, &session, volume, provider, root, (uint32_t) json_integer_value(context));
+        Shadow *s =
+                        shadow_new(m, &id, &set, &session, volume, provider, root,
+                                   (uint32_t) json_integer_value(context));
         if (!s)
                 return -ENOMEM;
         s->created_usec = (usec_t) json_integer_value(created);
@@ -185,19 +207,21 @@ int shadow_store_load(Manager *m) {
         if (!path)
                 return log_oom();
 
+        const char *why = NULL;
         json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &error);
         if (!root) {
                 if (access(path, F_OK) < 0 && errno == ENOENT)
                         return 0;
-                r = -EBADMSG;
+                why = error.text;
                 goto corrupt;
         }
         const json_t *list = json_object_get(root, "shadows");
         if (!json_is_object(root) || !json_is_string(json_object_get(root, "format")) ||
             strcmp(json_string_value(json_object_get(root, "format")), STORE_FORMAT) != 0 ||
-            json_integer_value(json_object_get(root, "version")) != STORE_VERSION || !json_is_array(list)) {
+            json_integer_value(json_object_get(root, "version")) != STORE_VERSION ||
+            !json_is_array(list)) {
                 json_decref(root);
-                r = -EBADMSG;
+                why = "not a linvss shadow list of a version this vssd reads";
                 goto corrupt;
         }
         size_t i;
@@ -210,6 +234,7 @@ int shadow_store_load(Manager *m) {
                                 shadow_forget(m, m->shadows);
                         if (r == -ENOMEM)
                                 return log_oom();
+                        why = "an entry is not a valid shadow copy";
                         goto corrupt;
                 }
         }
@@ -222,23 +247,28 @@ int shadow_store_load(Manager *m) {
                 if ((s->creating || !shadow_is_persistent(s)) && n < ELEMENTSOF(to_remove))
                         to_remove[n++] = s;
         if (n > 0) {
-                log_info("Removing %zu shadow copies left by the previous run (auto-release or half-made).", n);
+                log_info("Removing %zu shadow copies left by the previous run (auto-release or "
+                         "half-made).",
+                         n);
                 r = shadow_remove(m, to_remove, n, NULL, NULL);
                 if (r < 0)
                         log_warning_errno(r, "Failed to start removing them, ignoring: %m");
         }
         return 0;
 
-corrupt: {
+corrupt : {
         /* Never lose the list: keep the bad file for people to look at. */
         vss_autofree char *aside = NULL;
-        if (asprintf(&aside, "%s.corrupt-%llu", path, (unsigned long long) now_usec(CLOCK_REALTIME)) >= 0 &&
+        if (asprintf(&aside, "%s.corrupt-%llu", path,
+                     (unsigned long long) now_usec(CLOCK_REALTIME)) >= 0 &&
             rename(path, aside) >= 0)
-                log_error("The shadow copy list '%s' is corrupt (%s); it was moved to '%s' and vssd starts "
+                log_error("The shadow copy list '%s' is corrupt (%s); it was moved to '%s' and "
+                          "vssd starts "
                           "with an empty list. Shadow copies listed there are still on disk.",
-                          path, root ? "not a linvss shadow list" : error.text, aside);
+                          path, why, aside);
         else
-                log_error("The shadow copy list '%s' is corrupt and could not be moved aside: %m", path);
+                log_error("The shadow copy list '%s' is corrupt and could not be moved aside: %m",
+                          path);
         return 0;
 }
 }
@@ -309,7 +339,7 @@ int shadow_remove(Manager *m, Shadow **shadows, size_t n, ShadowRemovedFunc done
                 return -ENOMEM;
         rj->ids = calloc(n ? n : 1, sizeof *rj->ids);
         rj->roots = calloc(n ? n : 1, sizeof *rj->roots);
-        rj->providers = calloc(n ? n : 1, sizeof *rj->providers);
+        rj->providers = calloc(n ? n : 1, sizeof(const SnapshotProvider *));
         rj->done = done;
         rj->userdata = userdata;
         if (!rj->ids || !rj->roots || !rj->providers) {
@@ -319,8 +349,11 @@ int shadow_remove(Manager *m, Shadow **shadows, size_t n, ShadowRemovedFunc done
         for (size_t i = 0; i < n; i++) {
                 Shadow *s = shadows[i];
                 if (s->exposed_path) {
-                        if (umount2(s->exposed_path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-                                log_warning_errno(errno, "Failed to unexpose '%s', ignoring: %m", s->exposed_path);
+                        if (umount2(s->exposed_path, MNT_DETACH) < 0 && errno != EINVAL &&
+                            errno != ENOENT)
+                                log_warning_errno(
+                                                errno, "Failed to unexpose '%s', ignoring: %m",
+                                                s->exposed_path);
                         s->exposed_path = mfree(s->exposed_path);
                 }
                 s->removing = true;
@@ -346,8 +379,8 @@ void shadow_release_session(Manager *m, const vss_guid *session_id) {
         size_t n = 0;
 
         LIST_FOREACH(shadows, s, m->shadows)
-                if (vss_guid_equal(&s->session_id, session_id) && !shadow_is_persistent(s) && !s->removing &&
-                    n < ELEMENTSOF(list))
+                if (vss_guid_equal(&s->session_id, session_id) && !shadow_is_persistent(s) &&
+                    !s->removing && n < ELEMENTSOF(list))
                         list[n++] = s;
         if (n == 0)
                 return;
@@ -396,7 +429,8 @@ static void list_shadows(Connection *c, const ProtoMessage *msg) {
         LIST_FOREACH(shadows, s, c->manager->shadows) {
                 if (s->creating || s->removing)
                         continue;
-                if ((volume && !shadow_on_volume(s, volume)) || (id_text && !vss_guid_equal(&s->id, &id)))
+                if ((volume && !shadow_on_volume(s, volume)) ||
+                    (id_text && !vss_guid_equal(&s->id, &id)))
                         continue;
                 if (a && json_array_append_new(a, shadow_to_json(s)) < 0)
                         a = json_decref_null(a);
@@ -413,9 +447,11 @@ static void delete_done(Manager *m, int result, void *userdata) {
         if (ar->connection) {
                 ar->connection->admin_request = NULL;
                 if (result < 0)
-                        admin_reply(ar->connection, result, "removing the shadow copies failed; see vssd's log", NULL);
+                        admin_reply(ar->connection, result,
+                                    "removing the shadow copies failed; see vssd's log", NULL);
                 else
-                        admin_reply(ar->connection, 0, NULL, json_pack("{s:O}", "shadows", ar->shadows));
+                        admin_reply(ar->connection, 0, NULL,
+                                    json_pack("{s:O}", "shadows", ar->shadows));
         }
         json_decref(ar->shadows);
         free(ar);
@@ -434,7 +470,9 @@ static void delete_shadows(Connection *c, const ProtoMessage *msg) {
         vss_guid id;
 
         if ((volume != NULL) + (id_text != NULL) + oldest + all != 1 && !(volume && oldest)) {
-                admin_reply(c, -EINVAL, "name exactly one of: a volume, a shadow id, oldest, all (oldest may go with a volume)",
+                admin_reply(c, -EINVAL,
+                            "name exactly one of: a volume, a shadow id, oldest, all (oldest may "
+                            "go with a volume)",
                             NULL);
                 return;
         }
@@ -445,7 +483,8 @@ static void delete_shadows(Connection *c, const ProtoMessage *msg) {
         LIST_FOREACH(shadows, s, m->shadows) {
                 if (s->creating || s->removing || !shadow_is_persistent(s))
                         continue;
-                if ((volume && !shadow_on_volume(s, volume)) || (id_text && !vss_guid_equal(&s->id, &id)))
+                if ((volume && !shadow_on_volume(s, volume)) ||
+                    (id_text && !vss_guid_equal(&s->id, &id)))
                         continue;
                 if (oldest) {
                         if (!first || s->created_usec < first->created_usec)
@@ -461,9 +500,12 @@ static void delete_shadows(Connection *c, const ProtoMessage *msg) {
         if (n == 0) {
                 if (id_text && (s = shadow_find(m, &id)) && !shadow_is_persistent(s))
                         admin_reply(c, -VSS_E_OBJECT_NOT_FOUND,
-                                    "that shadow copy is not persistent: it ends with the session that made it", NULL);
+                                    "that shadow copy is not persistent: it ends with the session "
+                                    "that made it",
+                                    NULL);
                 else
-                        admin_reply(c, -VSS_E_OBJECT_NOT_FOUND, "no persistent shadow copy matches", NULL);
+                        admin_reply(c, -VSS_E_OBJECT_NOT_FOUND, "no persistent shadow copy matches",
+                                    NULL);
                 return;
         }
 
@@ -497,7 +539,8 @@ static void expose_shadow(Connection *c, const ProtoMessage *msg, bool expose) {
         vss_guid id;
         char text[1024];
 
-        (void) vss_guid_from_string(json_string_value(json_object_get(msg->root, "snapshot_id")), &id);
+        (void) vss_guid_from_string(
+                        json_string_value(json_object_get(msg->root, "snapshot_id")), &id);
         Shadow *s = shadow_find(m, &id);
         if (!s || s->creating || s->removing || !s->snapshot_path) {
                 admin_reply(c, -VSS_E_OBJECT_NOT_FOUND, "no such shadow copy", NULL);
@@ -510,7 +553,8 @@ static void expose_shadow(Connection *c, const ProtoMessage *msg, bool expose) {
                         return;
                 }
                 if (umount2(s->exposed_path, 0) < 0 && errno != EINVAL) {
-                        (void) snprintf(text, sizeof text, "failed to unmount '%s': %s", s->exposed_path, strerror(errno));
+                        (void) snprintf(text, sizeof text, "failed to unmount '%s': %s",
+                                        s->exposed_path, strerror(errno));
                         admin_reply(c, -errno, text, NULL);
                         return;
                 }
@@ -525,13 +569,16 @@ static void expose_shadow(Connection *c, const ProtoMessage *msg, bool expose) {
                 return;
         }
         if (s->exposed_path) {
-                (void) snprintf(text, sizeof text, "the shadow copy is already exposed at '%s'", s->exposed_path);
+                (void) snprintf(text, sizeof text, "the shadow copy is already exposed at '%s'",
+                                s->exposed_path);
                 admin_reply(c, -VSS_E_OBJECT_ALREADY_EXISTS, text, NULL);
                 return;
         }
         struct stat st;
         if (path[0] != '/' || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-                (void) snprintf(text, sizeof text, "'%s' is not an existing directory given by its absolute path", path);
+                (void) snprintf(text, sizeof text,
+                                "'%s' is not an existing directory given by its absolute path",
+                                path);
                 admin_reply(c, -ENOTDIR, text, NULL);
                 return;
         }
@@ -540,7 +587,8 @@ static void expose_shadow(Connection *c, const ProtoMessage *msg, bool expose) {
             mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
                 int r = -errno;
                 (void) umount2(path, MNT_DETACH);
-                (void) snprintf(text, sizeof text, "failed to expose it at '%s': %s", path, strerror(-r));
+                (void) snprintf(text, sizeof text, "failed to expose it at '%s': %s", path,
+                                strerror(-r));
                 admin_reply(c, r, text, NULL);
                 return;
         }
@@ -549,6 +597,57 @@ static void expose_shadow(Connection *c, const ProtoMessage *msg, bool expose) {
                 s->exposed_path = strdup(path);
         (void) shadow_store_save(m);
         admin_reply(c, 0, NULL, NULL);
+}
+
+/* The mounted filesystems that could hold volumes, with the providers whose filesystem types
+ * match (the choice when a volume is added probes further). No side effects: nothing is probed. */
+static void list_volumes(Connection *c) {
+        Manager *m = c->manager;
+        SnapshotVolume *volumes = NULL;
+        size_t n = 0;
+        vss_autofree char *err = NULL;
+
+        int r = snapshot_list_volumes(&volumes, &n, &err);
+        if (r < 0) {
+                admin_reply(c, r, err ? err : "cannot list the mounts", NULL);
+                return;
+        }
+        json_t *a = json_array();
+        for (size_t i = 0; a && i < n; i++) {
+                const SnapshotVolume *v = &volumes[i];
+                Shadow *s;
+                bool exposure = false;
+                LIST_FOREACH(shadows, s, m->shadows)
+                        if (s->exposed_path && streq(s->exposed_path, v->mount_point))
+                                exposure = true;
+                if (exposure)
+                        continue; /* a shadow copy exposed there, not a volume */
+                json_t *providers = json_array();
+                for (size_t k = 0; providers && snapshot_providers[k]; k++)
+                        for (const char *const *f = snapshot_providers[k]->filesystems; f && *f;
+                             f++)
+                                if (streq(*f, v->fs_type)) {
+                                        if (json_array_append_new(
+                                                            providers,
+                                                            json_string(snapshot_providers[k]
+                                                                                        ->name)) <
+                                            0)
+                                                providers = json_decref_null(providers);
+                                        break;
+                                }
+                json_t *e = providers ? json_pack("{s:s, s:s, s:s, s:b, s:o}", "volume",
+                                                  v->mount_point, "fs_type", v->fs_type, "source",
+                                                  v->source ? v->source : "", "read_only",
+                                                  v->read_only, "providers", providers)
+                                      : NULL;
+                if (!e || json_array_append_new(a, e) < 0)
+                        a = json_decref_null(a);
+        }
+        snapshot_volume_array_free(volumes, n);
+        if (!a)
+                admin_reply(c, -ENOMEM, "out of memory", NULL);
+        else
+                admin_reply(c, 0, NULL, json_pack("{s:o}", "volumes", a));
 }
 
 bool shadow_handle_request(Connection *c, const ProtoMessage *msg) {
@@ -562,6 +661,9 @@ bool shadow_handle_request(Connection *c, const ProtoMessage *msg) {
         case PROTO_EXPOSE_SHADOW:
         case PROTO_UNEXPOSE_SHADOW:
                 expose_shadow(c, msg, msg->type == PROTO_EXPOSE_SHADOW);
+                return true;
+        case PROTO_LIST_VOLUMES:
+                list_volumes(c);
                 return true;
         default:
                 return false;

@@ -38,6 +38,7 @@ static const char *const message_type_table[PROTO_MESSAGE_TYPE_MAX] = {
                 [PROTO_DELETE_SHADOWS] = "delete-shadows",
                 [PROTO_EXPOSE_SHADOW] = "expose-shadow",
                 [PROTO_UNEXPOSE_SHADOW] = "unexpose-shadow",
+                [PROTO_LIST_VOLUMES] = "list-volumes",
 };
 
 static const char *const role_table[PROTO_ROLE_MAX] = {
@@ -113,6 +114,7 @@ bool proto_role_may_send(ProtoRole role, ProtoMessageType t) {
         case PROTO_DELETE_SHADOWS:
         case PROTO_EXPOSE_SHADOW:
         case PROTO_UNEXPOSE_SHADOW:
+        case PROTO_LIST_VOLUMES:
                 return role == PROTO_ROLE_ADMIN || role == PROTO_ROLE_REQUESTER;
         case PROTO_SESSION_BEGIN:
         case PROTO_GATHER_METADATA:
@@ -384,6 +386,19 @@ static const FieldSpec expose_shadow_fields[] = {
                 END,
 };
 static const FieldSpec unexpose_shadow_fields[] = {REQ("snapshot_id", FIELD_GUID), END};
+static const FieldSpec volume_entry_fields[] = {
+                STR_REQ("volume", 1, 4096),
+                STR_REQ("fs_type", 1, 256),
+                STR_OPT("source", 4096),
+                OPT("read_only", FIELD_BOOL),
+                ARR_REQ("providers", 0, 16, string_item),
+                END,
+};
+static const FieldSpec volume_entry_item[] = {OBJ_REQ(NULL, volume_entry_fields), END};
+static const FieldSpec list_volumes_reply[] = {
+                ARR_REQ("volumes", 0, 0, volume_entry_item),
+                END,
+};
 static const FieldSpec do_snapshot_set_reply[] = {
                 ARR_REQ("writers", 0, 0, writer_result_item),
                 ARR_OPT("snapshots", 64, snapshot_item),
@@ -456,6 +471,7 @@ static const MessageSchema schemas[PROTO_MESSAGE_TYPE_MAX] = {
                 [PROTO_DELETE_SHADOWS] = {delete_shadows_fields, shadows_reply},
                 [PROTO_EXPOSE_SHADOW] = {expose_shadow_fields, empty_fields},
                 [PROTO_UNEXPOSE_SHADOW] = {unexpose_shadow_fields, empty_fields},
+                [PROTO_LIST_VOLUMES] = {empty_fields, list_volumes_reply},
 };
 
 /* Fields every message has, outside the schema of its body. */

@@ -115,6 +115,7 @@ typedef enum ProtoMessageType {
         PROTO_DELETE_SHADOWS,
         PROTO_EXPOSE_SHADOW,
         PROTO_UNEXPOSE_SHADOW,
+        PROTO_LIST_VOLUMES,
         PROTO_MESSAGE_TYPE_MAX,
         PROTO_MESSAGE_TYPE_INVALID = -EINVAL,
 } ProtoMessageType;

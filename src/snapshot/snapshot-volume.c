@@ -155,3 +155,76 @@ int snapshot_volume_open(const SnapshotVolume *v, struct statx *ret_stx, char **
                 *ret_stx = sx;
         return TAKE_FD(fd);
 }
+
+/* Whether some provider may handle this filesystem type at all. */
+static bool fs_type_known(const char *fs_type) {
+        for (size_t i = 0; snapshot_providers[i]; i++)
+                for (const char *const *f = snapshot_providers[i]->filesystems; f && *f; f++)
+                        if (streq(*f, fs_type))
+                                return true;
+        return false;
+}
+
+void snapshot_volume_array_free(SnapshotVolume *v, size_t n) {
+        for (size_t i = 0; v && i < n; i++)
+                snapshot_volume_done(&v[i]);
+        free(v);
+}
+
+int snapshot_list_volumes(SnapshotVolume **ret, size_t *ret_n, char **reterr_message) {
+        VSS_CLEANUP(buffer_done) Buffer text = BUFFER_INIT;
+        SnapshotVolume *list = NULL;
+        size_t n = 0;
+
+        assert(ret);
+        assert(ret_n);
+
+        int r = read_proc_file("/proc/self/mountinfo", &text);
+        if (r < 0)
+                return snapshot_error(reterr_message, r, "cannot read /proc/self/mountinfo: %m");
+
+        const char *p = text.data ? text.data : "";
+        while (*p) {
+                const char *end = strchr(p, '\n');
+                size_t len = end ? (size_t) (end - p) : strlen(p);
+                VSS_CLEANUP(mountinfo_done) MountInfo m = MOUNTINFO_INIT;
+
+                r = mountinfo_parse_line(p, len, &m);
+                p = end ? end + 1 : p + len;
+                if (r < 0) {
+                        snapshot_volume_array_free(list, n);
+                        return snapshot_error(
+                                        reterr_message, r,
+                                        "/proc/self/mountinfo has a line that cannot be parsed");
+                }
+                if (!fs_type_known(m.fs_type))
+                        continue;
+
+                /* A mount point seen before (mounted over) is listed once, as it is now. */
+                bool seen = false;
+                for (size_t i = 0; i < n && !seen; i++)
+                        seen = streq(list[i].mount_point, m.mount_point);
+                if (seen)
+                        continue;
+
+                SnapshotVolume v = {};
+                if (snapshot_volume_resolve(m.mount_point, &v, NULL) < 0)
+                        continue; /* gone, or hidden under another mount: not a volume now */
+                if (!streq(v.mount_point, m.mount_point)) {
+                        snapshot_volume_done(&v);
+                        continue;
+                }
+                SnapshotVolume *a = realloc(list, sizeof(SnapshotVolume) * (n + 1));
+                if (!a) {
+                        snapshot_volume_done(&v);
+                        snapshot_volume_array_free(list, n);
+                        return -ENOMEM;
+                }
+                list = a;
+                list[n++] = v;
+        }
+
+        *ret = list;
+        *ret_n = n;
+        return 0;
+}

@@ -45,6 +45,12 @@ typedef struct SnapshotVolume {
 int snapshot_volume_resolve(const char *path, SnapshotVolume *ret, char **reterr_message);
 void snapshot_volume_done(SnapshotVolume *v);
 
+/* The mounts that could hold volumes: every mount point of /proc/self/mountinfo whose filesystem
+ * type some provider knows, resolved, each once. You now own the array
+ * (snapshot_volume_array_free()). -ENOMEM; -EBADMSG when mountinfo cannot be parsed. */
+int snapshot_list_volumes(SnapshotVolume **ret, size_t *ret_n, char **reterr_message);
+void snapshot_volume_array_free(SnapshotVolume *v, size_t n);
+
 /* What create() is asked to make. */
 typedef struct SnapshotRequest {
         const SnapshotVolume *volume;

@@ -16,7 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1030,9 +1032,22 @@ static void test_vssd_goes_away(void **state) {
         assert_int_equal(run(r, OP_FREE), 0);
 }
 
-static void test_snapshot_set_without_providers(void **state) {
+static void test_snapshot_set_with_a_provider(void **state) {
         (void) state;
         HWriter *a = writer("A", CLASS_A, "VSS_APP_FRONT_END");
+        char vol[512], file[600], path[1024], canonical[PATH_MAX];
+        vss_guid id, other;
+        const char *volume = NULL, *snapshot = NULL, *provider = NULL;
+
+        /* A small volume the copy provider snapshots into vssd's private state directory. */
+        (void) snprintf(vol, sizeof vol, "%s/volume", H.dir);
+        assert_int_equal(mkdir(vol, 0755), 0);
+        (void) snprintf(file, sizeof file, "%s/data", vol);
+        FILE *f = fopen(file, "we");
+        assert_non_null(f);
+        assert_true(fputs("before the snapshot\n", f) >= 0);
+        assert_int_equal(fclose(f), 0);
+        assert_non_null(realpath(vol, canonical));
 
         vss_requester *r = new_backup();
         EXPECT_OK(r, run(r, OP_GATHER));
@@ -1040,17 +1055,47 @@ static void test_snapshot_set_without_providers(void **state) {
         EXPECT_OK(r, run(r, OP_START));
         EXPECT_ERR(r, run_arg(r, OP_ADD_VOLUME, "relative/dir"), -EINVAL, "absolute path");
         EXPECT_ERR(r, run_arg(r, OP_ADD_VOLUME, "/nonexistent/dir"), -VSS_E_OBJECT_NOT_FOUND,
-                   "add-to-snapshot-set: '/nonexistent/dir'");
-        /* No provider is built yet: vssd says so. */
-        EXPECT_ERR(r, run_arg(r, OP_ADD_VOLUME, "/"), -VSS_E_VOLUME_NOT_SUPPORTED, NULL);
+                   "'/nonexistent/dir' does not exist");
+        /* No provider snapshots procfs. */
+        EXPECT_ERR(r, run_arg(r, OP_ADD_VOLUME, "/proc"), -VSS_E_VOLUME_NOT_SUPPORTED, NULL);
+        EXPECT_ERR(r, vss_requester_add_to_snapshot_set(r, vol, "nope", &id), -VSS_E_PROVIDER_NOT_REGISTERED, "'nope'");
+        EXPECT_OK(r, vss_requester_add_to_snapshot_set(r, vol, "copy", &id));
+        EXPECT_ERR(r, vss_requester_add_to_snapshot_set(r, vol, NULL, &other), -VSS_E_OBJECT_ALREADY_EXISTS,
+                   "already in the snapshot set");
         EXPECT_OK(r, run(r, OP_PREPARE));
-        EXPECT_ERR(r, run(r, OP_PROPERTIES), -VSS_E_BAD_STATE, NULL);
+        EXPECT_ERR(r, vss_requester_get_snapshot_properties(r, &id, &volume, &snapshot, &provider), -VSS_E_BAD_STATE,
+                   NULL);
         EXPECT_OK(r, run(r, OP_SNAPSHOT));
-        /* The set is empty: no snapshot has these properties. */
-        EXPECT_ERR(r, run(r, OP_PROPERTIES), -VSS_E_OBJECT_NOT_FOUND, "snapshot-properties");
+
+        /* The snapshot holds the volume as it was, and stays so. */
+        EXPECT_OK(r, vss_requester_get_snapshot_properties(r, &id, &volume, &snapshot, &provider));
+        assert_string_equal(volume, canonical);
+        assert_string_equal(provider, "copy");
+        (void) snprintf(path, sizeof path, "%s/data", snapshot);
+        f = fopen(file, "ae");
+        assert_non_null(f);
+        assert_true(fputs("after the snapshot\n", f) >= 0);
+        assert_int_equal(fclose(f), 0);
+        char line[128] = "";
+        f = fopen(path, "re");
+        assert_non_null(f);
+        assert_non_null(fgets(line, sizeof line, f));
+        assert_null(fgets(line + strlen(line), (int) (sizeof line - strlen(line)), f));
+        assert_int_equal(fclose(f), 0);
+        assert_string_equal(line, "before the snapshot\n");
+        char snapshot_root[1024];
+        (void) snprintf(snapshot_root, sizeof snapshot_root, "%s", snapshot);
+
+        (void) vss_guid_from_string(CLASS_D, &other);
+        EXPECT_ERR(r, vss_requester_get_snapshot_properties(r, &other, &volume, &snapshot, &provider),
+                   -VSS_E_OBJECT_NOT_FOUND, "snapshot-properties");
         EXPECT_OK(r, run(r, OP_COMPLETE));
-        EXPECT_ERR(r, run(r, OP_PROPERTIES), -VSS_E_OBJECT_NOT_FOUND, NULL);
         (void) run(r, OP_FREE);
+
+        /* An auto-release snapshot goes with its session (vssd removes it in the background). */
+        for (int i = 0; i < 500 && access(snapshot_root, F_OK) == 0; i++)
+                h_pump(&H, 10);
+        assert_int_equal(access(snapshot_root, F_OK), -1);
 }
 
 static void test_context_without_writers(void **state) {
@@ -1684,7 +1729,7 @@ int main(void) {
                         cmocka_unit_test_setup_teardown(test_vssd_not_running, setup, teardown),
                         cmocka_unit_test_setup_teardown(test_vssd_goes_away, setup, teardown),
                         cmocka_unit_test_setup_teardown(
-                                        test_snapshot_set_without_providers, setup, teardown),
+                                        test_snapshot_set_with_a_provider, setup, teardown),
                         cmocka_unit_test_setup_teardown(
                                         test_context_without_writers, setup, teardown),
                         cmocka_unit_test_setup_teardown(

@@ -48,9 +48,11 @@ static void spawn_vssd(Harness *h) {
                                 h->socket,
                                 "--registry",
                                 h->registry,
+                                "--state-dir",
+                                h->state,
                                 "--log-level",
                                 getenv("VSSD_LOG_LEVEL") ?: "err"};
-        size_t n = 7;
+        size_t n = 9;
         for (size_t i = 0; h->extra_args && h->extra_args[i] && n < 31; i++)
                 argv[n++] = h->extra_args[i];
         argv[n] = NULL;
@@ -74,6 +76,7 @@ static void h_init(Harness *h, const char *const *extra_args) {
         assert_non_null(mkdtemp(h->dir));
         (void) snprintf(h->socket, sizeof h->socket, "%s/vssd.sock", h->dir);
         (void) snprintf(h->registry, sizeof h->registry, "%s/registry.db", h->dir);
+        (void) snprintf(h->state, sizeof h->state, "%s/state", h->dir);
 }
 
 void h_start(Harness *h, const char *const *extra_args) {
@@ -101,7 +104,7 @@ void h_start_activated(Harness *h) {
                 (void) setenv("LISTEN_PID", pid, 1);
                 (void) setenv("LISTEN_FDS", "1", 1);
                 execl(BUILD_ROOT "/src/cli/vssd", BUILD_ROOT "/src/cli/vssd", "--registry",
-                      h->registry, "--log-level", "err", (char *) NULL);
+                      h->registry, "--state-dir", h->state, "--log-level", "err", (char *) NULL);
                 _exit(127);
         }
         (void) close(fd);

@@ -64,6 +64,7 @@ typedef struct Harness {
         char dir[256];
         char socket[300];
         char registry[300];
+        char state[300]; /* vssd's --state-dir */
         pid_t vssd;
         HWriter writers[H_MAX_WRITERS];
         size_t n_writers;
