@@ -203,14 +203,14 @@ int snapshot_list_volumes(SnapshotVolume **ret, size_t *ret_n, char **reterr_mes
                 /* A mount point seen before (mounted over) is listed once, as it is now. */
                 bool seen = false;
                 for (size_t i = 0; i < n && !seen; i++)
-                        seen = streq(list[i].mount_point, m.mount_point);
+                        seen = streq_ptr(list[i].mount_point, m.mount_point);
                 if (seen)
                         continue;
 
                 SnapshotVolume v = {};
                 if (snapshot_volume_resolve(m.mount_point, &v, NULL) < 0)
                         continue; /* gone, or hidden under another mount: not a volume now */
-                if (!streq(v.mount_point, m.mount_point)) {
+                if (!streq_ptr(v.mount_point, m.mount_point)) {
                         snapshot_volume_done(&v);
                         continue;
                 }
