@@ -123,6 +123,26 @@ int snapshot_volume_resolve(const char *path, SnapshotVolume *ret, char **reterr
         return 0;
 }
 
+/* Whether the mount the volume was on when it was added is still mounted: the same mount id at
+ * the same mount point (an id is only reused by a later mount, elsewhere or not). 1 yes, 0 no,
+ * < 0 when nobody can tell (no mount id, mountinfo unreadable). */
+static int volume_mount_present(const SnapshotVolume *v) {
+        VSS_CLEANUP(buffer_done) Buffer text = BUFFER_INIT;
+        VSS_CLEANUP(mountinfo_done) MountInfo m = MOUNTINFO_INIT;
+
+        if (v->mount_id == 0 || !v->mount_point)
+                return -ENODATA;
+        int r = read_proc_file("/proc/self/mountinfo", &text);
+        if (r < 0)
+                return r;
+        r = mountinfo_find(text.data, text.size, v->mount_point, v->mount_id, 0, &m);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        return streq(m.mount_point, v->mount_point);
+}
+
 int snapshot_volume_open(const SnapshotVolume *v, struct statx *ret_stx, char **reterr_message) {
         struct statx sx;
 
@@ -145,12 +165,22 @@ int snapshot_volume_open(const SnapshotVolume *v, struct statx *ret_stx, char **
                                 reterr_message, r, "cannot stat the volume '%s': %m", v->path);
         uint64_t mount_id = snapshot_statx_mount_id(&sx);
         if (snapshot_statx_dev(&sx) != v->dev ||
-            (mount_id != 0 && v->mount_id != 0 && mount_id != v->mount_id))
+            (mount_id != 0 && v->mount_id != 0 && mount_id != v->mount_id)) {
+                /* Its filesystem gone (the path now shows what is below the mount point, or
+                 * whatever was mounted there since): the volume vanished, as if its directory
+                 * had been removed. */
+                if (volume_mount_present(v) == 0)
+                        return snapshot_error(
+                                        reterr_message, -ENOENT,
+                                        "the volume '%s' vanished: the filesystem it was on, "
+                                        "mounted at '%s', was unmounted",
+                                        v->path, v->mount_point);
                 return snapshot_error(
                                 reterr_message, -ESTALE,
                                 "'%s' is not on the filesystem it was on when the volume "
                                 "was added (it was replaced or remounted)",
                                 v->path);
+        }
         if (ret_stx)
                 *ret_stx = sx;
         return TAKE_FD(fd);

@@ -628,6 +628,50 @@ static void test_vanished(void **state_) {
         }
 }
 
+/* A volume whose filesystem is unmounted after it was added vanished too; one with another
+ * filesystem mounted over it (its own still there underneath) was replaced. */
+static void test_unmounted(void **state_) {
+        (void) state_;
+
+        for (int over = 0; over <= 1; over++) {
+                VSS_CLEANUP(snapshot_volume_done) SnapshotVolume v = {};
+                vss_autofree char *area = NULL;
+                vss_autofree char *path = NULL;
+                vss_autofree char *msg = NULL;
+                const char *vol = pathf("%s/unmounting-%d", tmp, over);
+
+                assert_int_equal(mkdir(vol, 0755), 0);
+                assert_int_equal(mount("tmpfs", vol, "tmpfs", 0, "size=1m,mode=0755"), 0);
+                resolve(vol, &v);
+                assert_int_equal(
+                                snapshot_provider_area(&snapshot_provider_copy, &v, state, &area),
+                                0);
+                int before = tsu_count_entries(area);
+                if (over)
+                        assert_int_equal(mount("tmpfs", vol, "tmpfs", 0, "size=1m,mode=0755"), 0);
+                else
+                        assert_int_equal(umount2(vol, 0), 0);
+
+                SnapshotRequest req = {.volume = &v, .area = area, .state_dir = state};
+                assert_int_equal(vss_guid_generate(&req.snapshot_id), 0);
+                int r = snapshot_provider_copy.create(&req, &path, &msg);
+                assert_null(path);
+                assert_non_null(msg);
+                assert_non_null(strstr(msg, vol));
+                if (over) {
+                        assert_int_equal(r, -ESTALE);
+                        assert_non_null(strstr(msg, "replaced or remounted"));
+                        assert_int_equal(umount2(vol, MNT_DETACH), 0);
+                        assert_int_equal(umount2(vol, MNT_DETACH), 0);
+                } else {
+                        assert_int_equal(r, -ENOENT);
+                        assert_non_null(strstr(msg, "vanished"));
+                        assert_non_null(strstr(msg, "was unmounted"));
+                }
+                assert_int_equal(tsu_count_entries(area), before);
+        }
+}
+
 /* A file that cannot be read, deep in the tree, half-way through the copy: the copy fails naming
  * it and leaves nothing. Run as nobody in a child, where root could read anything. */
 static void test_unreadable(void **state_) {
@@ -771,6 +815,7 @@ int main(void) {
                         cmocka_unit_test(test_areas_excluded),
                         cmocka_unit_test(test_enospc),
                         cmocka_unit_test(test_vanished),
+                        cmocka_unit_test(test_unmounted),
                         cmocka_unit_test(test_unreadable),
                         cmocka_unit_test(test_depth),
                         cmocka_unit_test(test_remove_half_made),
